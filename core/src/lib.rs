@@ -1,0 +1,24 @@
+//! # wasibox-core
+//!
+//! A `#![no_std]` (+ `alloc`) implementation of the WASI `wasi_snapshot_preview1` and
+//! `wasi_unstable` system calls. It decodes every call's raw wasm arguments against a
+//! [`GuestMemory`], keeps the descriptor table and the rights, walks every path one
+//! component at a time (the sandbox lives here), and asks a [`Platform`] to do the rest.
+//!
+//! The core **never touches the OS**: no files, no clocks, no randomness of its own. All
+//! of that comes from the `Platform` (see `wasibox-posix`, `wasibox-windows`, `wasibox-mem`).
+#![no_std]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod abi;
+pub mod memory;
+pub mod platform;
+
+pub use abi::{Errno, Result, Version};
+pub use memory::GuestMemory;
+pub use platform::{Deadline, DirEntry, OpenOptions, Platform, PollFd};
