@@ -15,10 +15,23 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[allow(missing_docs)]
 pub mod abi;
+mod calls;
+pub mod ctx;
+pub mod dispatch;
+pub mod engine;
+pub mod fd_table;
+pub mod inspect;
 pub mod memory;
+pub mod path;
 pub mod platform;
+pub mod trace;
 
 pub use abi::{Errno, Result, Version};
+pub use ctx::{Exit, Limits, WasiBuilder, WasiCtx};
+pub use dispatch::{call, Func};
+pub use fd_table::RightsPolicy;
 pub use memory::GuestMemory;
 pub use platform::{Deadline, DirEntry, OpenOptions, Platform, PollFd};
+pub use trace::{TraceEvent, Tracer};

@@ -1,0 +1,80 @@
+//! Thin glue between the core and wasm engines, behind features. Each engine module
+//! registers every WASI import (the equivalent of node:wasi's `getImportObject()`) and
+//! offers node:wasi's `start`/`initialize`.
+
+#[cfg(feature = "wasmi")]
+pub mod wasmi;
+
+use crate::ctx::Exit;
+use alloc::string::String;
+use core::fmt;
+
+/// How a command ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// `_start` returned (status 0) or the guest called `proc_exit(status)`.
+    Exit(u32),
+    /// The guest raised a terminating signal with `proc_raise`.
+    Signal(u8),
+}
+
+impl Outcome {
+    /// The status a shell would see: the exit code, or 128 + signal.
+    pub fn status(self) -> u32 {
+        match self {
+            Outcome::Exit(c) => c,
+            Outcome::Signal(s) => 128 + u32::from(s),
+        }
+    }
+}
+
+impl From<Exit> for Outcome {
+    fn from(e: Exit) -> Self {
+        match e {
+            Exit::Code(c) => Outcome::Exit(c),
+            Exit::Signal(s) => Outcome::Signal(s),
+        }
+    }
+}
+
+/// Why a module could not be run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunError {
+    /// The module is not valid wasm (or not valid text).
+    Compile(String),
+    /// It cannot be linked: a WASI import with the wrong signature, an unknown import...
+    Link(String),
+    /// `start`/`initialize` preconditions (node:wasi's errors): no `_start`, has
+    /// `_initialize`, no exported memory, called twice.
+    Start(String),
+    /// The guest trapped.
+    Trap(String),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Compile(m) => write!(f, "cannot compile module: {m}"),
+            RunError::Link(m) => write!(f, "cannot link module: {m}"),
+            RunError::Start(m) => write!(f, "{m}"),
+            RunError::Trap(m) => write!(f, "wasm trap: {m}"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for RunError {}
+
+/// The error an engine sees when the guest exits through WASI. It unwinds the guest's
+/// stack back to the host, which turns it into an [`Outcome`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExitError(pub Exit);
+
+impl fmt::Display for ExitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Exit::Code(c) => write!(f, "guest exited with status {c}"),
+            Exit::Signal(s) => write!(f, "guest terminated by signal {s}"),
+        }
+    }
+}

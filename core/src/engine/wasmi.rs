@@ -1,0 +1,225 @@
+//! The wasmi engine (feature `wasmi`; works with wasmi's `no_std` build).
+//!
+//! ```ignore
+//! let engine = wasmi::Engine::default();
+//! let module = wasmi::Module::new(&engine, &wasm)?;
+//! let mut linker = wasmi::Linker::new(&engine);
+//! wasibox_core::engine::wasmi::add_to_linker(&mut linker, Some(Version::Preview1))?;
+//! let mut store = wasmi::Store::new(&engine, ctx);
+//! let instance = linker.instantiate_and_start(&mut store, &module)?;
+//! let outcome = wasibox_core::engine::wasmi::start(&mut store, &instance)?;
+//! ```
+
+use super::{ExitError, Outcome, RunError};
+use crate::abi::Version;
+use crate::ctx::WasiCtx;
+use crate::dispatch::{call, Func};
+use crate::inspect::{inspect, ModuleInfo};
+use crate::platform::Platform;
+use alloc::format;
+use alloc::string::ToString;
+use wasmi::{AsContextMut, Caller, Extern, Instance, Linker, Memory, Store};
+
+impl wasmi::errors::HostError for ExitError {}
+
+/// Store data that holds a WASI context. Implemented for `WasiCtx` itself; implement it
+/// for your own store data to keep other state beside WASI.
+pub trait WasiView: Sized + 'static {
+    /// The platform of the context.
+    type Platform: Platform;
+    /// The WASI context.
+    fn wasi(&mut self) -> &mut WasiCtx<Self::Platform>;
+}
+
+impl<P: Platform + 'static> WasiView for WasiCtx<P> {
+    type Platform = P;
+    fn wasi(&mut self) -> &mut WasiCtx<P> {
+        self
+    }
+}
+
+/// Run `func` for the guest: find its memory (cached after the first call), decode the
+/// arguments, dispatch. `proc_exit` becomes an [`ExitError`] that unwinds the guest.
+#[inline]
+fn invoke<T: WasiView>(
+    caller: &mut Caller<'_, T>,
+    version: Version,
+    func: Func,
+    args: &[u64],
+) -> Result<i32, wasmi::Error> {
+    let memory = match caller.data_mut().wasi().wasmi_memory {
+        Some(m) => Some(m),
+        None => match caller.get_export("memory") {
+            Some(Extern::Memory(m)) => {
+                caller.data_mut().wasi().wasmi_memory = Some(m);
+                Some(m)
+            }
+            _ => None,
+        },
+    };
+    let result = match memory {
+        Some(m) => {
+            let (bytes, data) = m.data_and_store_mut(caller.as_context_mut());
+            call(data.wasi(), bytes, version, func, args)
+        }
+        // No memory: every pointer is out of bounds (EFAULT); pointer-free calls work.
+        None => call(caller.data_mut().wasi(), &mut [][..], version, func, args),
+    };
+    match result {
+        Ok(errno) => Ok(i32::from(errno.0)),
+        Err(exit) => Err(wasmi::Error::host(ExitError(exit))),
+    }
+}
+
+macro_rules! register_wasmi {
+    (($linker:expr, $version:expr, $T:ty) $($name:ident $variant:ident $avail:ident $ret:ident ($($p:ident : $t:ident),*);)*) => {
+        $(
+            if $crate::__wasi_available!($avail, $version) {
+                register_wasmi!(@one $linker, $version, $T, $name, $variant, $ret, ($($p : $t),*));
+            }
+        )*
+    };
+    (@one $linker:expr, $version:expr, $T:ty, $name:ident, $variant:ident, errno, ($($p:ident : $t:ident),*)) => {
+        $linker
+            .func_wrap($version.module(), stringify!($name), move |mut caller: Caller<'_, $T>, $($p: register_wasmi!(@ty $t)),*| -> Result<i32, wasmi::Error> {
+                invoke(&mut caller, $version, Func::$variant, &[$(register_wasmi!(@widen $t, $p)),*])
+            })
+            .map_err(|e| RunError::Link(e.to_string()))?;
+    };
+    (@one $linker:expr, $version:expr, $T:ty, $name:ident, $variant:ident, none, ($($p:ident : $t:ident),*)) => {
+        $linker
+            .func_wrap($version.module(), stringify!($name), move |mut caller: Caller<'_, $T>, $($p: register_wasmi!(@ty $t)),*| -> Result<(), wasmi::Error> {
+                invoke(&mut caller, $version, Func::$variant, &[$(register_wasmi!(@widen $t, $p)),*]).map(|_| ())
+            })
+            .map_err(|e| RunError::Link(e.to_string()))?;
+    };
+    (@ty u32) => { i32 };
+    (@ty u64) => { i64 };
+    (@widen u32, $p:ident) => { $p as u32 as u64 };
+    (@widen u64, $p:ident) => { $p as u64 };
+}
+
+/// Register every function of `version` (or of both versions, for `None`) on `linker`:
+/// node:wasi's `getImportObject()`.
+pub fn add_to_linker<T: WasiView>(linker: &mut Linker<T>, version: Option<Version>) -> Result<(), RunError> {
+    let versions: &[Version] = match version {
+        Some(Version::Preview1) => &[Version::Preview1],
+        Some(Version::Unstable) => &[Version::Unstable],
+        None => &[Version::Preview1, Version::Unstable],
+    };
+    for &v in versions {
+        crate::wasi_functions!(register_wasmi!(linker, v, T));
+    }
+    Ok(())
+}
+
+/// Use `memory` for every WASI call of this store's context (node:wasi's
+/// `finalizeBindings(instance, { memory })`), for modules whose memory is not exported
+/// as `memory`.
+pub fn bind_memory<T: WasiView>(store: &mut Store<T>, memory: Memory) {
+    store.data_mut().wasi().wasmi_memory = Some(memory);
+}
+
+fn exported_memory<T: WasiView>(store: &mut Store<T>, instance: &Instance) -> Result<(), RunError> {
+    if store.data_mut().wasi().wasmi_memory.is_some() {
+        return Ok(());
+    }
+    match instance.get_memory(&*store, "memory") {
+        Some(m) => {
+            bind_memory(store, m);
+            Ok(())
+        }
+        None => Err(RunError::Start("the instance does not export a memory named \"memory\"".into())),
+    }
+}
+
+fn outcome_of(err: wasmi::Error) -> Result<Outcome, RunError> {
+    if let Some(ExitError(exit)) = err.downcast_ref::<ExitError>() {
+        return Ok((*exit).into());
+    }
+    if let Some(code) = err.i32_exit_status() {
+        return Ok(Outcome::Exit(code as u32));
+    }
+    Err(RunError::Trap(err.to_string()))
+}
+
+/// node:wasi's `start(instance)`: run `_start` of a command. Refuses an instance without
+/// `_start`, one that exports `_initialize`, one without an exported memory (unless one
+/// was bound with [`bind_memory`]), and a second call.
+pub fn start<T: WasiView>(store: &mut Store<T>, instance: &Instance) -> Result<Outcome, RunError> {
+    if store.data_mut().wasi().started {
+        return Err(RunError::Start("WASI start() or initialize() has already been called".into()));
+    }
+    let start = instance.get_typed_func::<(), ()>(&*store, "_start").map_err(|_| {
+        RunError::Start("the instance does not export a function \"_start\": () -> ()".into())
+    })?;
+    if instance.get_func(&*store, "_initialize").is_some() {
+        return Err(RunError::Start(
+            "the instance exports \"_initialize\": it is a reactor, use initialize()".into(),
+        ));
+    }
+    exported_memory(store, instance)?;
+    store.data_mut().wasi().started = true;
+    match start.call(&mut *store, ()) {
+        Ok(()) => Ok(Outcome::Exit(0)),
+        Err(e) => outcome_of(e),
+    }
+}
+
+/// node:wasi's `initialize(instance)`: run `_initialize` of a reactor, if it exports one.
+/// Refuses an instance that exports `_start`, one without a memory, and a second call.
+pub fn initialize<T: WasiView>(store: &mut Store<T>, instance: &Instance) -> Result<(), RunError> {
+    if store.data_mut().wasi().started {
+        return Err(RunError::Start("WASI start() or initialize() has already been called".into()));
+    }
+    if instance.get_func(&*store, "_start").is_some() {
+        return Err(RunError::Start("the instance exports \"_start\": it is a command, use start()".into()));
+    }
+    exported_memory(store, instance)?;
+    store.data_mut().wasi().started = true;
+    if let Some(init) = instance.get_func(&*store, "_initialize") {
+        let init = init
+            .typed::<(), ()>(&*store)
+            .map_err(|_| RunError::Start("\"_initialize\" must have type () -> ()".into()))?;
+        init.call(&mut *store, ()).map_err(|e| match outcome_of(e) {
+            Ok(o) => RunError::Trap(format!("_initialize exited: {o:?}")),
+            Err(e) => e,
+        })?;
+    }
+    Ok(())
+}
+
+/// Everything needed to run a command once: check the module's imports (by name, before
+/// instantiating), link, instantiate, `start`. The WASI version is the context's, or the
+/// module's if the context has none. Returns the outcome and the store (with the
+/// context, for reading pipes and tearing down).
+pub fn run_command<P: Platform + 'static>(
+    engine: &wasmi::Engine,
+    wasm: &[u8],
+    ctx: WasiCtx<P>,
+) -> (Result<Outcome, RunError>, Store<WasiCtx<P>>) {
+    let mut store = Store::new(engine, ctx);
+    let r = run_in(engine, wasm, &mut store);
+    (r, store)
+}
+
+fn run_in<P: Platform + 'static>(
+    engine: &wasmi::Engine,
+    wasm: &[u8],
+    store: &mut Store<WasiCtx<P>>,
+) -> Result<Outcome, RunError> {
+    let info: ModuleInfo = inspect(wasm).map_err(RunError::Compile)?;
+    if let Some(problem) = info.problems.first() {
+        return Err(RunError::Link(problem.clone()));
+    }
+    let version = store.data().version.or(info.wasi_version);
+    let module = wasmi::Module::new(engine, wasm).map_err(|e| RunError::Compile(e.to_string()))?;
+    let mut linker = Linker::new(engine);
+    add_to_linker(&mut linker, version)?;
+    let instance = linker.instantiate_and_start(&mut *store, &module).map_err(|e| match outcome_of(e) {
+        Ok(o) => RunError::Trap(format!("start function exited: {o:?}")),
+        Err(RunError::Trap(m)) => RunError::Link(m),
+        Err(e) => e,
+    })?;
+    start(store, &instance)
+}
