@@ -95,7 +95,9 @@ pub(crate) fn open_beneath(dir: &PosixHandle, path: &str, opts: &OpenOptions) ->
             Err(e) => return Some(Err(e)),
         };
         let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS;
-        match rustix::fs::openat2(&dir.fd, path, flags, Mode::from_raw_mode(0o666), resolve) {
+        // openat2 insists on a zero mode unless it may create.
+        let mode = if opts.create { Mode::from_raw_mode(0o666) } else { Mode::empty() };
+        match rustix::fs::openat2(&dir.fd, path, flags, mode, resolve) {
             Err(E::NOSYS | E::PERM | E::XDEV | E::AGAIN) => None,
             Err(e) => Some(Err(crate::errno::errno_from_rustix(e))),
             Ok(fd) => Some(wrap(fd, dir, opts)),
