@@ -7,7 +7,8 @@ use wasibox_core::abi::{ClockId, Whence};
 use wasibox_core::{Deadline, Errno, Platform, PollFd};
 use wasibox_posix::{PosixHandle, PosixPlatform};
 
-const CLOCKS: [ClockId; 4] = [ClockId::Realtime, ClockId::Monotonic, ClockId::ProcessCputime, ClockId::ThreadCputime];
+const CLOCKS: [ClockId; 4] =
+    [ClockId::Realtime, ClockId::Monotonic, ClockId::ProcessCputime, ClockId::ThreadCputime];
 
 fn sub<'a>(h: &'a PosixHandle, write: bool) -> PollFd<'a, PosixHandle> {
     PollFd { handle: h, write, ready: None, hangup: false }

@@ -109,7 +109,8 @@ fn open_errors() {
     assert_eq!(open("", ro()), Err(Errno::NOENT));
     // Creating makes a file with mode 0o666 less the umask: at least owner read/write.
     open("new", create()).unwrap();
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(f.path("new")).unwrap().permissions());
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(f.path("new")).unwrap().permissions());
     assert_eq!(mode & 0o600, 0o600);
     assert_eq!(mode & 0o111, 0);
 }
@@ -170,7 +171,14 @@ fn sync_datasync_advise() {
     f.write_all(&mut h, b"durable");
     assert_eq!(f.p.sync(&h), Ok(()));
     assert_eq!(f.p.datasync(&h), Ok(()));
-    for a in [Advice::Normal, Advice::Sequential, Advice::Random, Advice::WillNeed, Advice::DontNeed, Advice::NoReuse] {
+    for a in [
+        Advice::Normal,
+        Advice::Sequential,
+        Advice::Random,
+        Advice::WillNeed,
+        Advice::DontNeed,
+        Advice::NoReuse,
+    ] {
         assert_eq!(f.p.advise(&h, 0, 7, a), Ok(()));
     }
     assert_eq!(f.p.advise(&h, 0, 0, Advice::Normal), Ok(()));
@@ -186,7 +194,7 @@ fn allocate_grows_never_shrinks() {
     assert_eq!(f.p.filestat(&h).unwrap().size, 4096);
     assert_eq!(f.p.allocate(&h, 4000, 1000), Ok(()));
     assert_eq!(f.p.filestat(&h).unwrap().size, 5000);
-    assert_eq!(f.p.allocate(&h, u64::MAX - 1, 10).is_err(), true);
+    assert!(f.p.allocate(&h, u64::MAX - 1, 10).is_err());
     let r = f.open("al", ro());
     assert_eq!(f.p.allocate(&r, 0, 10), Err(Errno::BADF));
 }

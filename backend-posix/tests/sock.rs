@@ -37,7 +37,8 @@ fn echo_over_loopback() {
     assert_eq!(p.fdflags(&conn), Ok(FdFlags::empty()));
     // Peek, then read with WAITALL into two buffers.
     let mut peek = [0u8; 5];
-    let (n, ro) = p.sock_recv(&mut conn, &mut [&mut peek], RiFlags::RECV_PEEK | RiFlags::RECV_WAITALL).unwrap();
+    let (n, ro) =
+        p.sock_recv(&mut conn, &mut [&mut peek], RiFlags::RECV_PEEK | RiFlags::RECV_WAITALL).unwrap();
     assert_eq!((n, ro, &peek), (5, RoFlags::empty(), b"hello"));
     let mut a = [0u8; 7];
     let mut b = [0u8; 4];

@@ -16,7 +16,10 @@ fn stdio_duplicates_the_standard_descriptors() {
         assert!(h.as_fd().as_raw_fd_for_test() > 2);
         assert!(!h.is_readonly());
     }
-    assert_eq!(PosixHandle::stdio(3).unwrap_err().raw_os_error(), Some(rustix::io::Errno::BADF.raw_os_error()));
+    assert_eq!(
+        PosixHandle::stdio(3).unwrap_err().raw_os_error(),
+        Some(rustix::io::Errno::BADF.raw_os_error())
+    );
     assert!(PosixHandle::stdio(-1).is_err());
 }
 
