@@ -1,0 +1,292 @@
+//! `wasibox run`.
+
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use wasibox_core::engine::{Outcome, RunError};
+use wasibox_core::{Limits, Platform, RightsPolicy, Tracer, Version, WasiBuilder};
+
+/// Which `Platform` serves the guest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    /// The host's real filesystem, clocks and randomness (rustix).
+    Posix,
+    /// A deterministic in-memory world: each --dir is copied in at start.
+    Mem,
+}
+
+/// Which WASI version to serve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum WasiVersionArg {
+    /// Whatever the module imports.
+    Auto,
+    /// `wasi_snapshot_preview1`.
+    Preview1,
+    /// `wasi_unstable`.
+    Unstable,
+}
+
+/// The rights policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RightsArg {
+    /// Enforce what the open mode implies, and what the guest narrowed itself.
+    Compat,
+    /// Enforce the spec's rights on every call.
+    Enforce,
+}
+
+/// Arguments of `wasibox run`.
+#[derive(Args, Debug)]
+#[command(trailing_var_arg = true)]
+pub struct RunArgs {
+    /// Preopen host directory HOST at guest path GUEST (default: HOST as written).
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    dirs: Vec<String>,
+    /// Like --dir, but read-only: every write through it fails with EROFS (posix backend).
+    #[arg(long = "dir-ro", value_name = "HOST[::GUEST]")]
+    dirs_ro: Vec<String>,
+    /// Set an environment variable for the guest; `--env NAME` passes the host's value.
+    #[arg(long = "env", value_name = "NAME[=VALUE]")]
+    envs: Vec<String>,
+    /// Pass the whole host environment to the guest.
+    #[arg(long)]
+    inherit_env: bool,
+    /// The platform serving the guest.
+    #[arg(long, value_enum, default_value_t = Backend::Posix)]
+    backend: Backend,
+    /// Seed of the mem backend's random source.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// With --backend mem: write the in-memory changes back to the --dir directories at exit.
+    #[arg(long)]
+    persist: bool,
+    /// Which WASI version to serve.
+    #[arg(long = "wasi-version", value_enum, default_value_t = WasiVersionArg::Auto)]
+    wasi_version: WasiVersionArg,
+    /// The rights policy.
+    #[arg(long, value_enum, default_value_t = RightsArg::Compat)]
+    rights: RightsArg,
+    /// Preopen a TCP listener on HOST:PORT (posix backend); the guest sees it after the dirs.
+    #[arg(long = "tcplisten", value_name = "HOST:PORT")]
+    tcp_listen: Vec<String>,
+    /// Most open descriptors the guest may hold.
+    #[arg(long, value_name = "N")]
+    max_fds: Option<usize>,
+    /// Log every WASI call (name, arguments, errno, duration) to stderr.
+    #[arg(long)]
+    trace: bool,
+    /// The module (.wasm or .wat), then the guest's arguments.
+    #[arg(required = true, value_name = "MODULE [ARGS]...", num_args = 1..)]
+    module_and_args: Vec<String>,
+}
+
+/// A `--dir` value split into host and guest paths.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirSpec {
+    /// Host path.
+    pub host: PathBuf,
+    /// Guest path.
+    pub guest: String,
+    /// Read-only.
+    pub readonly: bool,
+}
+
+/// Parse `HOST[::GUEST]` as wasmtime's CLI spells it.
+pub fn parse_dir(spec: &str, readonly: bool) -> DirSpec {
+    match spec.split_once("::") {
+        Some((host, guest)) => DirSpec { host: host.into(), guest: guest.to_string(), readonly },
+        None => DirSpec { host: spec.into(), guest: spec.to_string(), readonly },
+    }
+}
+
+/// Exit status when the module cannot be loaded, linked or started.
+const EXIT_LOAD: u8 = 125;
+/// Exit status when the guest traps (as a SIGABRT'd process would).
+const EXIT_TRAP: u8 = 134;
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("wasibox: {msg}");
+    ExitCode::from(EXIT_LOAD)
+}
+
+/// Everything about the run that does not depend on the backend.
+struct Common {
+    wasm: Vec<u8>,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    version: Option<Version>,
+    policy: RightsPolicy,
+    limits: Limits,
+    trace: bool,
+}
+
+impl Common {
+    fn builder<P: Platform>(&self, platform: P) -> WasiBuilder<P> {
+        let mut b = WasiBuilder::new(platform)
+            .args(&self.args)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .rights_policy(self.policy)
+            .limits(self.limits);
+        if let Some(v) = self.version {
+            b = b.version(v);
+        }
+        b
+    }
+}
+
+/// `wasibox run`.
+pub fn run(args: RunArgs) -> ExitCode {
+    let mut it = args.module_and_args.iter();
+    let Some(module) = it.next() else { return fail("no module given") };
+    let wasm = match crate::load_module(module.as_ref()) {
+        Ok(w) => w,
+        Err(e) => return fail(e),
+    };
+    let mut env: Vec<(String, String)> = Vec::new();
+    if args.inherit_env {
+        env.extend(std::env::vars());
+    }
+    for e in &args.envs {
+        match e.split_once('=') {
+            Some((k, v)) => env.push((k.to_string(), v.to_string())),
+            None => {
+                if let Ok(v) = std::env::var(e) {
+                    env.push((e.clone(), v));
+                }
+            }
+        }
+    }
+    let mut limits = Limits::default();
+    if let Some(n) = args.max_fds {
+        limits.max_fds = n;
+    }
+    let common = Common {
+        wasm,
+        args: args.module_and_args.clone(),
+        env,
+        version: match args.wasi_version {
+            WasiVersionArg::Auto => None,
+            WasiVersionArg::Preview1 => Some(Version::Preview1),
+            WasiVersionArg::Unstable => Some(Version::Unstable),
+        },
+        policy: match args.rights {
+            RightsArg::Compat => RightsPolicy::Compat,
+            RightsArg::Enforce => RightsPolicy::Enforce,
+        },
+        limits,
+        trace: args.trace,
+    };
+    let dirs: Vec<DirSpec> = args
+        .dirs
+        .iter()
+        .map(|d| parse_dir(d, false))
+        .chain(args.dirs_ro.iter().map(|d| parse_dir(d, true)))
+        .collect();
+    match args.backend {
+        Backend::Posix => crate::run_cmd::posix::run(&common, &dirs, &args.tcp_listen),
+        Backend::Mem => {
+            if !args.tcp_listen.is_empty() {
+                return fail("--tcplisten needs the posix backend");
+            }
+            crate::run_cmd::mem::run(&common, &dirs, args.seed, args.persist)
+        }
+    }
+}
+
+/// A tracer that prints one line per call to stderr.
+fn stderr_tracer() -> Box<dyn Tracer> {
+    Box::new(|e: &wasibox_core::TraceEvent<'_>| {
+        let args: Vec<String> = e.args.iter().map(|a| format!("{a:#x}")).collect();
+        let result = match e.errno {
+            Some(errno) if errno.0 == 0 => "ok".to_string(),
+            Some(errno) => format!("{errno:?}"),
+            None => "exit".to_string(),
+        };
+        let _ = writeln!(
+            std::io::stderr(),
+            "[wasi] {}::{}({}) = {} ({} ns)",
+            e.version.module(),
+            e.func.name(),
+            args.join(", "),
+            result,
+            e.elapsed_ns
+        );
+    })
+}
+
+/// Run `wasm` with `ctx` and turn the outcome into the process's exit status.
+fn execute<P: Platform + 'static>(
+    common: &Common,
+    mut ctx: wasibox_core::WasiCtx<P>,
+    after: impl FnOnce(&mut wasibox_core::WasiCtx<P>),
+) -> ExitCode {
+    if common.trace {
+        ctx.set_tracer(Some(stderr_tracer()));
+    }
+    let engine = wasmi::Engine::default();
+    let (result, mut store) = wasibox_core::engine::wasmi::run_command(&engine, &common.wasm, ctx);
+    after(store.data_mut());
+    match result {
+        Ok(Outcome::Exit(code)) => ExitCode::from((code & 0xff) as u8),
+        Ok(o @ Outcome::Signal(_)) => {
+            eprintln!("wasibox: guest terminated: {o:?}");
+            ExitCode::from((o.status() & 0xff) as u8)
+        }
+        Err(RunError::Trap(m)) => {
+            eprintln!("wasibox: wasm trap: {m}");
+            ExitCode::from(EXIT_TRAP)
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub(crate) mod posix {
+    //! The posix backend: real directories, the process's stdio.
+    use super::{execute, fail, Common, DirSpec};
+    use std::process::ExitCode;
+    use wasibox_posix::{PosixHandle, PosixPlatform};
+
+    pub(crate) fn run(common: &Common, dirs: &[DirSpec], tcp: &[String]) -> ExitCode {
+        let mut b = common.builder(PosixPlatform::new());
+        for (fd, slot) in [0, 1, 2].into_iter().enumerate() {
+            match PosixHandle::stdio(slot) {
+                Ok(h) => {
+                    b = match fd {
+                        0 => b.stdin(h),
+                        1 => b.stdout(h),
+                        _ => b.stderr(h),
+                    }
+                }
+                Err(e) => return fail(format!("cannot use host fd {slot}: {e}")),
+            }
+        }
+        for d in dirs {
+            let h = if d.readonly {
+                PosixHandle::open_dir_readonly(&d.host)
+            } else {
+                PosixHandle::open_dir(&d.host)
+            };
+            match h {
+                Ok(h) => b = b.preopen(d.guest.clone(), h),
+                Err(e) => return fail(format!("cannot open directory {}: {e}", d.host.display())),
+            }
+        }
+        for addr in tcp {
+            let parsed = match std::net::ToSocketAddrs::to_socket_addrs(addr.as_str()).map(|mut a| a.next()) {
+                Ok(Some(a)) => a,
+                _ => return fail(format!("cannot resolve --tcplisten {addr}")),
+            };
+            match PosixHandle::tcp_listener(parsed) {
+                Ok(h) => b = b.socket(h),
+                Err(e) => return fail(format!("cannot listen on {addr}: {e}")),
+            }
+        }
+        match b.build() {
+            Ok(ctx) => execute(common, ctx, |_| {}),
+            Err(e) => fail(format!("cannot set up WASI: {e}")),
+        }
+    }
+}
+
+pub(crate) mod mem;

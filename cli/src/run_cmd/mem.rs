@@ -1,0 +1,78 @@
+//! The mem backend: every `--dir` is copied into one in-memory filesystem at start (at
+//! `/dirs/N`), the guest runs in a deterministic world (virtual clocks, seeded random),
+//! and `--persist` writes the trees back to the host at exit. Stdin is read in full
+//! before the run when it is not a terminal; stdout and stderr are in-memory pipes,
+//! copied to the host's at exit.
+
+use super::{execute, fail, Common, DirSpec};
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+use wasibox_mem::{MemConfig, MemPipe, MemPlatform};
+
+pub(crate) fn run(common: &Common, dirs: &[DirSpec], seed: Option<u64>, persist: bool) -> ExitCode {
+    let mut config = MemConfig::default();
+    if let Some(seed) = seed {
+        config.seed = seed;
+    }
+    let platform = MemPlatform::new(config);
+    let fs = platform.fs().clone();
+    let mut mounts = Vec::new();
+    for (i, d) in dirs.iter().enumerate() {
+        let at = format!("/dirs/{i}");
+        if let Err(e) = fs.create_dir_all(&at) {
+            return fail(format!("cannot create {at} in memory: {e:?}"));
+        }
+        if let Err(e) = fs.load_host_dir(&d.host, &at) {
+            return fail(format!("cannot load directory {}: {e}", d.host.display()));
+        }
+        mounts.push((at, d));
+    }
+    let stdin = MemPipe::new();
+    let host_stdin = std::io::stdin();
+    if !host_stdin.is_terminal() {
+        let mut buf = Vec::new();
+        if host_stdin.lock().read_to_end(&mut buf).is_ok() {
+            stdin.push(&buf);
+        }
+    }
+    stdin.close_write();
+    let stdout = MemPipe::new();
+    let stderr = MemPipe::new();
+    let mut handles = Vec::new();
+    for (at, d) in &mounts {
+        match platform.open_dir(at) {
+            Ok(h) => handles.push((d.guest.clone(), h)),
+            Err(e) => return fail(format!("cannot open {at} in memory: {e:?}")),
+        }
+    }
+    let stdin = platform.pipe_handle(stdin, true, false);
+    let stdout_h = platform.pipe_handle(stdout.clone(), false, true);
+    let stderr_h = platform.pipe_handle(stderr.clone(), false, true);
+    let mut b = common.builder(platform).stdin(stdin).stdout(stdout_h).stderr(stderr_h);
+    for (guest, h) in handles {
+        b = b.preopen(guest, h);
+    }
+    let ctx = match b.build() {
+        Ok(ctx) => ctx,
+        Err(e) => return fail(format!("cannot set up WASI: {e:?}")),
+    };
+    let mut persist_error = None;
+    let code = execute(common, ctx, |_| {
+        if persist {
+            for (at, d) in &mounts {
+                if d.readonly {
+                    continue;
+                }
+                if let Err(e) = fs.store_to_host(at, &d.host) {
+                    persist_error = Some(format!("cannot write {} back: {e}", d.host.display()));
+                }
+            }
+        }
+    });
+    let _ = std::io::stdout().write_all(&stdout.take());
+    let _ = std::io::stderr().write_all(&stderr.take());
+    match persist_error {
+        Some(e) => fail(e),
+        None => code,
+    }
+}

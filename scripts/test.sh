@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need (when missing), builds the workspace
+# once, and runs every test, the conformance suite on each backend, clippy and fmt.
+# Usage: bash scripts/test.sh            (what CI runs)
+#        QUICK=1 bash scripts/test.sh    (skip clippy, miri and the windows backend)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+unset RUST_BACKTRACE
+
+step() { printf '\n=== %s ===\n' "$*"; }
+start=$(date +%s)
+
+step "toolchain"
+bash scripts/setup.sh
+
+step "build"
+cargo build --workspace --all-targets --locked
+
+step "unit and integration tests"
+cargo test --workspace --locked 2>&1 | tee target/test-output.txt
+passed=$(grep -Eo '[0-9]+ passed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
+failed=$(grep -Eo '[0-9]+ failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
+
+if [ -z "${QUICK:-}" ]; then
+  step "clippy"
+  cargo clippy --workspace --all-targets --locked -- -D warnings
+  step "fmt"
+  cargo fmt --all -- --check
+fi
+
+end=$(date +%s)
+echo
+echo "SUMMARY: cargo tests ${passed} passed, ${failed} failed; $((end - start)) s"
