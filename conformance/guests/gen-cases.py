@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Create or refresh the case files of the multi-case guests (rust/raw, c/unstable, ...).
+
+    python3 conformance/guests/gen-cases.py OUT_DIR
+
+Each multi-case guest answers `--list` with one line per case:
+    name<TAB>area<TAB>functions (space separated)<TAB>dirs<TAB>policy
+where dirs is space-separated fixture names, or `@GUEST=fixture` for a preopen
+under another guest path. This script writes conformance/cases/<area>/<prefix><name>.json
+with args, env, stdin, dirs/preopens, functions and rights_policy; expectations
+already present in an existing file (exit_code, stdout, stderr, tree, notes) are kept.
+Fill in new expectations with `wasmtime-ref.py --bless` and review them.
+"""
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+CASES = HERE.parent / "cases"
+
+ref = __import__("wasmtime-ref")
+
+# Per-case extras: arguments after the case name, environment, stdin, version.
+EXTRA = {
+    "args_sizes": {"args": ["", "=", "ü"]},
+    "args_values": {"args": ["", "a b", "=", "k=v", "héllo", "日本語", "--flag", " "]},
+    "args_layout": {"args": ["x", "", "yz"]},
+    "args_get_exact_buffer": {"args": ["abc"]},
+    "environ_values": {"env": {"A": "1", "EMPTY": "", "EQ": "a=b=c", "UNI": "ü€", "SPACE": "x y"}},
+    "environ_layout": {"env": {"FOO": "bar", "BAZ": ""}},
+    "efault_environ": {"env": {"A": "1"}},
+    "einval_misaligned_sizes": {"env": {"A": "1"}},
+    "fd_read_stdin": {"stdin": "line one\nline two\n"},
+    "fd_read_stdin_small_reads": {"stdin": "abcdefgh"},
+    "poll_fd_read_stdin": {"stdin": "ready\n"},
+}
+
+GUESTS = {
+    # guest: (file name prefix, version)
+    "rust/raw": ("", "preview1"),
+    "c/unstable": ("", "unstable"),
+}
+
+
+def list_cases(out_dir, guest):
+    import wasmtime
+    import tempfile
+    engine = wasmtime.Engine()
+    mod = ref.guest_module(out_dir, guest)
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = wasmtime.WasiConfig()
+        cfg.argv = [mod.name, "--list"]
+        cfg.stdout_file = f"{tmp}/out"
+        store = wasmtime.Store(engine)
+        store.set_wasi(cfg)
+        linker = wasmtime.Linker(engine)
+        if GUESTS[guest][1] == "unstable":
+            return native_list(guest)
+        linker.define_wasi()
+        inst = linker.instantiate(store, wasmtime.Module.from_file(engine, str(mod)))
+        try:
+            inst.exports(store)["_start"](store)
+        except wasmtime.ExitTrap:
+            pass
+        return Path(f"{tmp}/out").read_text().splitlines()
+
+
+def native_list(guest):
+    # Guests that wasmtime cannot run (wasi_unstable) keep their list in a text file.
+    lang, name = guest.split("/")
+    return (HERE / lang / f"{name}.cases").read_text().splitlines()
+
+
+def main():
+    out_dir = sys.argv[1]
+    only = sys.argv[2:] or list(GUESTS)
+    for guest in only:
+        prefix, version = GUESTS[guest]
+        n_new = 0
+        for line in list_cases(out_dir, guest):
+            if not line.strip() or line.startswith("#"):
+                continue
+            name, area, funcs, dirs, policy = line.split("\t")
+            path = CASES / area / f"{prefix}{name}.json"
+            case = ref.load_case(path) if path.exists() else {}
+            if not case:
+                n_new += 1
+            ex = EXTRA.get(name, {})
+            case["guest"] = guest
+            case["functions"] = funcs.split()
+            if version != "preview1":
+                case["version"] = version
+            if policy != "compat":
+                case["rights_policy"] = policy
+            case["args"] = [name] + ex.get("args", [])
+            if ex.get("env"):
+                case["env"] = ex["env"]
+            if ex.get("stdin"):
+                case["stdin"] = ex["stdin"]
+            ds, pre = [], {}
+            for d in dirs.split():
+                if d.startswith("@"):
+                    g, f = d[1:].split("=")
+                    pre[g] = f"fixtures/{f}"
+                else:
+                    ds.append(f"fixtures/{d}")
+            if ds:
+                case["dirs"] = ds
+            if pre:
+                case["preopens"] = pre
+            case.setdefault("exit_code", 0)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            ref.write_case(path, case)
+        print(f"{guest}: {n_new} new case files")
+
+
+if __name__ == "__main__":
+    main()
