@@ -119,8 +119,8 @@ pub(crate) fn set_fdflags(h: &mut PosixHandle, flags: FdFlags) -> Result<()> {
     let want_nonblock = flags.contains(FdFlags::NONBLOCK);
     if want_nonblock {
         o |= OFlags::NONBLOCK;
-    } else if h.guest_nonblock {
-        // The guest set it earlier: take it back. (A host-set O_NONBLOCK we leave alone.)
+    } else if !h.host_nonblock {
+        // Blocking again. (An O_NONBLOCK the host set we leave alone: blocking is emulated.)
         o.remove(OFlags::NONBLOCK);
     }
     if o != before {

@@ -28,6 +28,9 @@ pub struct PosixHandle {
     pub(crate) readonly: bool,
     /// The guest's wish for `NONBLOCK` (what `fdflags` reports).
     pub(crate) guest_nonblock: bool,
+    /// Whether the host handed the descriptor in with `O_NONBLOCK` set: then the guest
+    /// clearing its `NONBLOCK` leaves the kernel flag alone (the host shares it).
+    pub(crate) host_nonblock: bool,
     /// The sync flags (`DSYNC`, `RSYNC`, `SYNC`) the guest opened with; `None` for a handle
     /// made by the host, whose sync flags are read from the kernel.
     pub(crate) sync_flags: Option<FdFlags>,
@@ -69,6 +72,7 @@ impl PosixHandle {
             filetype,
             readonly,
             guest_nonblock: fdflags.contains(FdFlags::NONBLOCK),
+            host_nonblock: false,
             sync_flags: Some(fdflags & (FdFlags::DSYNC | FdFlags::RSYNC | FdFlags::SYNC)),
             dir: None,
         }
@@ -79,7 +83,16 @@ impl PosixHandle {
     /// type's docs); it is not read-only.
     pub fn from_owned_fd(fd: OwnedFd) -> io::Result<PosixHandle> {
         let filetype = filetype_of_fd(fd.as_fd())?;
-        Ok(PosixHandle { fd, filetype, readonly: false, guest_nonblock: false, sync_flags: None, dir: None })
+        let host_nonblock = rustix::fs::fcntl_getfl(&fd)?.contains(OFlags::NONBLOCK);
+        Ok(PosixHandle {
+            fd,
+            filetype,
+            readonly: false,
+            guest_nonblock: false,
+            host_nonblock,
+            sync_flags: None,
+            dir: None,
+        })
     }
 
     /// A handle on a duplicate (`F_DUPFD_CLOEXEC`) of any descriptor the embedder hands in;
@@ -111,6 +124,7 @@ impl PosixHandle {
             filetype: Filetype::Directory,
             readonly: false,
             guest_nonblock: false,
+            host_nonblock: false,
             sync_flags: None,
             dir: None,
         })

@@ -123,3 +123,24 @@ fn into_owned_fd_gives_it_back() {
     let fd = h.into_owned_fd();
     assert!(rustix::fs::fstat(&fd).is_ok());
 }
+
+#[test]
+fn the_guest_never_clears_a_host_nonblock() {
+    let p = PosixPlatform::new();
+    let (_r, w) = rustix::pipe::pipe().unwrap();
+    let flags = rustix::fs::fcntl_getfl(&w).unwrap();
+    rustix::fs::fcntl_setfl(&w, flags | OFlags::NONBLOCK).unwrap();
+    let mut out = PosixHandle::from_owned_fd(w).unwrap();
+    p.set_fdflags(&mut out, FdFlags::NONBLOCK).unwrap();
+    assert_eq!(p.fdflags(&out), Ok(FdFlags::NONBLOCK));
+    p.set_fdflags(&mut out, FdFlags::empty()).unwrap();
+    assert_eq!(p.fdflags(&out), Ok(FdFlags::empty()));
+    assert!(rustix::fs::fcntl_getfl(&out).unwrap().contains(OFlags::NONBLOCK));
+}
+
+#[test]
+fn handles_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<PosixHandle>();
+    send_sync::<PosixPlatform>();
+}
