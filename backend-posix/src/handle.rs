@@ -83,6 +83,11 @@ impl PosixHandle {
     /// type's docs); it is not read-only.
     pub fn from_owned_fd(fd: OwnedFd) -> io::Result<PosixHandle> {
         let filetype = filetype_of_fd(fd.as_fd())?;
+        // Apple hosts have no MSG_NOSIGNAL: ask the socket itself never to raise SIGPIPE.
+        #[cfg(target_vendor = "apple")]
+        if matches!(filetype, Filetype::SocketStream | Filetype::SocketDgram) {
+            let _ = rustix::net::sockopt::set_socket_nosigpipe(&fd, true);
+        }
         let host_nonblock = rustix::fs::fcntl_getfl(&fd)?.contains(OFlags::NONBLOCK);
         Ok(PosixHandle {
             fd,
