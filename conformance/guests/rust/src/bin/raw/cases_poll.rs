@@ -188,8 +188,11 @@ fn poll_fd_and_clock(_: &Opts) {
 
 fn poll_fd_badf(_: &Opts) {
     let r = poll(Subs::new().fd(4, EVENTTYPE_FD_READ, 99));
+    // The spec reports per-subscription errors in the event (like POLLNVAL on Linux).
     ckr("poll_oneoff(fd_read fd 99)", &r, 0);
-    ckv("events", show(&r.unwrap()), "{userdata=0x4 type=fd_read error=EBADF}".into());
+    if let Ok(evs) = r {
+        ckv("events", show(&evs), "{userdata=0x4 type=fd_read error=EBADF}".into());
+    }
 }
 
 fn poll_invalid_tag(_: &Opts) {
