@@ -1,0 +1,278 @@
+//! Collecting cases, running them on backends, checking, and the coverage table.
+
+use crate::case::{Case, Guest};
+use crate::exec::{run, Backend, Observed};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The verdict on one case on one backend.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Everything matched.
+    Pass,
+    /// Something differed; one line per difference.
+    Fail(Vec<String>),
+    /// Not run here, and why.
+    Skip(String),
+}
+
+/// One case's results on every backend it ran on.
+#[derive(Clone, Debug)]
+pub struct CaseReport {
+    /// The case.
+    pub case: Case,
+    /// Per backend.
+    pub verdicts: BTreeMap<Backend, Verdict>,
+}
+
+/// Every `*.json` under `dir` except fixtures, sorted.
+pub fn collect(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n == "fixtures") || p.extension().is_some_and(|x| x == "dir")
+                {
+                    continue;
+                }
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Upstream wasi-testsuite layout: every `*.wasm`/`*.wat` under `dir`, with the `.json`
+/// beside it (optional).
+pub fn collect_testsuite(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "wasm" || x == "wat") {
+                out.push((p.with_extension("json"), p));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn show(b: &[u8]) -> String {
+    format!("{:?}", String::from_utf8_lossy(b))
+}
+
+/// Check an observation against the case's expectations.
+pub fn check(case: &Case, obs: &Observed) -> Vec<String> {
+    let mut diffs = Vec::new();
+    if obs.exit_code != case.exit_code {
+        let trap = obs.trap.as_ref().map(|t| format!(" ({t})")).unwrap_or_default();
+        diffs.push(format!("exit code: expected {} got {}{trap}", case.exit_code, obs.exit_code));
+    }
+    if let Some(want) = &case.stdout {
+        if want.as_bytes() != obs.stdout.as_slice() {
+            diffs.push(format!("stdout: expected {want:?}\n      got {}", show(&obs.stdout)));
+        }
+    }
+    if let Some(want) = &case.stderr {
+        if want.as_bytes() != obs.stderr.as_slice() {
+            diffs.push(format!("stderr: expected {want:?}\n      got {}", show(&obs.stderr)));
+        }
+    }
+    for (key, want) in &case.tree {
+        let got: Vec<&str> = obs
+            .trees
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, t)| t.iter().map(|e| e.line.as_str()).collect())
+            .unwrap_or_default();
+        if got != want.iter().map(String::as_str).collect::<Vec<_>>() {
+            diffs.push(format!("tree {key}: expected {want:?}\n      got {got:?}"));
+        }
+    }
+    diffs
+}
+
+/// Differences between two backends' observations (the differential run).
+pub fn differ(a: &Observed, b: &Observed) -> Vec<String> {
+    let mut diffs = Vec::new();
+    if a.exit_code != b.exit_code {
+        diffs.push(format!("exit code differs: {} vs {}", a.exit_code, b.exit_code));
+    }
+    if a.stdout != b.stdout {
+        diffs.push(format!("stdout differs: {} vs {}", show(&a.stdout), show(&b.stdout)));
+    }
+    if a.stderr != b.stderr {
+        diffs.push(format!("stderr differs: {} vs {}", show(&a.stderr), show(&b.stderr)));
+    }
+    if a.trees != b.trees {
+        diffs.push(format!("trees differ: {:?} vs {:?}", a.trees, b.trees));
+    }
+    diffs
+}
+
+/// Run every case on every backend in `backends`, checking each and comparing them
+/// with each other. `filter` keeps cases whose name contains it.
+pub fn run_cases(
+    specs: &[(PathBuf, Option<PathBuf>)],
+    root: &Path,
+    backends: &[Backend],
+    filter: Option<&str>,
+) -> Vec<CaseReport> {
+    let mut reports = Vec::new();
+    for (spec, module) in specs {
+        let case = match Case::load(spec, root, module.clone()) {
+            Ok(c) => c,
+            Err(e) => {
+                let case = Case { name: spec.display().to_string(), path: spec.clone(), ..Case::default() };
+                let verdicts = backends.iter().map(|b| (*b, Verdict::Fail(vec![e.clone()]))).collect();
+                reports.push(CaseReport { case, verdicts });
+                continue;
+            }
+        };
+        if filter.is_some_and(|f| !case.name.contains(f)) {
+            continue;
+        }
+        let loaded = crate::guests::load(&case.guest);
+        let mut verdicts = BTreeMap::new();
+        let mut observed: Vec<(Backend, Observed)> = Vec::new();
+        for &b in backends {
+            if let Some(why) = case.skip.get(b.name()) {
+                verdicts.insert(b, Verdict::Skip(why.clone()));
+                continue;
+            }
+            let v = match &loaded {
+                Err(e) => Verdict::Fail(vec![e.clone()]),
+                Ok((wasm, argv0)) => match run(b, &case, wasm, argv0) {
+                    Err(e) => Verdict::Fail(vec![format!("harness: {e}")]),
+                    Ok(obs) => {
+                        let diffs = check(&case, &obs);
+                        observed.push((b, obs));
+                        if diffs.is_empty() {
+                            Verdict::Pass
+                        } else {
+                            Verdict::Fail(diffs)
+                        }
+                    }
+                },
+            };
+            verdicts.insert(b, v);
+        }
+        // Differential: every backend against the first, on everything observed.
+        if let Some(((b0, first), rest)) = observed.split_first() {
+            for (b, obs) in rest {
+                let d = differ(first, obs);
+                if !d.is_empty() {
+                    let entry = verdicts.entry(*b).or_insert(Verdict::Pass);
+                    let mut lines = match entry {
+                        Verdict::Fail(l) => l.clone(),
+                        _ => Vec::new(),
+                    };
+                    lines.extend(d.into_iter().map(|l| format!("differential vs {}: {l}", b0.name())));
+                    *entry = Verdict::Fail(lines);
+                }
+            }
+        }
+        if matches!(case.guest, Guest::None) {
+            continue;
+        }
+        reports.push(CaseReport { case, verdicts });
+    }
+    reports
+}
+
+/// Totals over reports: (passed, failed, skipped) runs.
+pub fn totals(reports: &[CaseReport]) -> (usize, usize, usize) {
+    let mut t = (0, 0, 0);
+    for r in reports {
+        for v in r.verdicts.values() {
+            match v {
+                Verdict::Pass => t.0 += 1,
+                Verdict::Fail(_) => t.1 += 1,
+                Verdict::Skip(_) => t.2 += 1,
+            }
+        }
+    }
+    t
+}
+
+/// The coverage table: one row per WASI function (both versions), one column per
+/// backend, `passed/total` cases, plus the reason for every skip.
+pub fn table(reports: &[CaseReport], backends: &[Backend]) -> String {
+    use wasibox_core::{Func, Version};
+    let mut out = String::new();
+    out.push_str("| function |");
+    for b in backends {
+        out.push_str(&format!(" {} |", b.name()));
+    }
+    out.push_str("\n|---|");
+    for _ in backends {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for version in [Version::Preview1, Version::Unstable] {
+        for f in Func::ALL.iter().filter(|f| f.available_in(version)) {
+            let name = f.name();
+            let label = match version {
+                Version::Preview1 => name.to_string(),
+                Version::Unstable => format!("{name} (unstable)"),
+            };
+            out.push_str(&format!("| `{label}` |"));
+            for b in backends {
+                let (mut pass, mut total, mut skip) = (0, 0, 0);
+                for r in reports {
+                    let is_unstable = r.case.version == Some(Version::Unstable);
+                    if is_unstable != (version == Version::Unstable)
+                        || !r.case.functions.iter().any(|x| x == name)
+                    {
+                        continue;
+                    }
+                    match r.verdicts.get(b) {
+                        Some(Verdict::Pass) => {
+                            pass += 1;
+                            total += 1
+                        }
+                        Some(Verdict::Fail(_)) => total += 1,
+                        Some(Verdict::Skip(_)) => skip += 1,
+                        None => {}
+                    }
+                }
+                let cell = match (total, skip) {
+                    (0, 0) => "—".to_string(),
+                    (_, 0) if pass == total => format!("pass {pass}"),
+                    (_, 0) => format!("FAIL {}/{total}", total - pass),
+                    _ => format!("pass {pass}/{total}, skip {skip}"),
+                };
+                out.push_str(&format!(" {cell} |"));
+            }
+            out.push('\n');
+        }
+    }
+    let skips: Vec<String> = reports
+        .iter()
+        .flat_map(|r| {
+            r.verdicts.iter().filter_map(move |(b, v)| match v {
+                Verdict::Skip(why) => Some(format!("- `{}` on {}: {why}", r.case.name, b.name())),
+                _ => None,
+            })
+        })
+        .collect();
+    if !skips.is_empty() {
+        out.push_str("\nSkipped:\n");
+        for s in skips {
+            out.push_str(&s);
+            out.push('\n');
+        }
+    }
+    out
+}
