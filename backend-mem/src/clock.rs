@@ -1,7 +1,8 @@
 //! Virtual clocks: one "elapsed" counter that moves only when the guest reads a clock
 //! (by a fixed tick) or sleeps (straight to its deadline). Nothing here reads host time.
 
-use core::sync::atomic::{AtomicU64, Ordering};
+use crate::sync::AtomicU64;
+use core::sync::atomic::Ordering;
 use wasibox_core::abi::ClockId;
 
 /// The clocks of one [`MemPlatform`](crate::MemPlatform).

@@ -64,6 +64,7 @@ mod handle;
 mod pipe;
 mod platform;
 mod random;
+mod sync;
 
 pub use config::{Limits, MemConfig, DEFAULT_REALTIME_START, DEFAULT_SEED, DEFAULT_TICK};
 pub use fs::{ListEntry, MemFs, Usage, MAX_NAME_LEN, MAX_SYMLINK_HOPS, MEM_DEV, PAGE_SIZE};

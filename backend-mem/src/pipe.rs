@@ -1,10 +1,11 @@
 //! In-memory pipes for stdio: the host feeds a guest's stdin and drains its stdout/stderr.
 
+use crate::sync::AtomicU64;
 use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::Ordering;
 use spin::Mutex;
 use wasibox_core::abi::Errno;
 use wasibox_core::Result;

@@ -44,11 +44,13 @@ impl FileData {
         u64::try_from(self.pages.len()).unwrap_or(u64::MAX).saturating_mul(PAGE)
     }
 
+    #[cfg(feature = "std")]
     /// Indices of the pages that hold data, in order (for copying a file out).
     pub(crate) fn page_indices(&self) -> impl Iterator<Item = u64> + '_ {
         self.pages.keys().copied()
     }
 
+    #[cfg(feature = "std")]
     /// Copy page `idx` (zeros for a hole) into `out`.
     pub(crate) fn copy_page(&self, idx: u64, out: &mut [u8; PAGE_SIZE]) {
         match self.pages.get(&idx) {

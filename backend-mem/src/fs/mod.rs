@@ -15,10 +15,11 @@ pub(crate) use dir::{Listed, COOKIE_AFTER_DOT, COOKIE_AFTER_DOTDOT};
 
 use crate::config::{Limits, DEFAULT_REALTIME_START};
 use crate::fault::Faults;
+use crate::sync::AtomicU64;
 use alloc::sync::{Arc, Weak};
 use alloc::vec::Vec;
 use core::fmt;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::Ordering;
 use dir::DirData;
 use node::{Body, Kind, Node, NodeState};
 use ops::{Name, NewBody};

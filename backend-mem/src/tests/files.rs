@@ -338,9 +338,7 @@ fn advise_and_sync() {
 
 #[test]
 fn timestamps() {
-    let mut cfg = MemConfig::default();
-    cfg.tick = 0;
-    let p = MemPlatform::new(cfg);
+    let p = MemPlatform::new(MemConfig { tick: 0, ..MemConfig::default() });
     let r = root(&p);
     let t0 = DEFAULT_REALTIME_START;
     p.advance_clock(1000);

@@ -10,7 +10,7 @@ fn stdin_stdout() {
     let p = plat();
     let stdin = MemPipe::from_bytes(b"input");
     let stdout = MemPipe::new();
-    let mut i = p.pipe_handle(stdin.clone(), true, false);
+    let mut i = p.pipe_handle(stdin, true, false);
     let mut o = p.pipe_handle(stdout.clone(), false, true);
     assert_eq!(read_n(&p, &mut i, 3), b"inp");
     assert_eq!(read_n(&p, &mut i, 10), b"ut");
