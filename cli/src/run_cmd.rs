@@ -111,7 +111,7 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
 }
 
 /// Everything about the run that does not depend on the backend.
-struct Common {
+pub(crate) struct Common {
     wasm: Vec<u8>,
     args: Vec<String>,
     env: Vec<(String, String)>,

@@ -2,7 +2,7 @@
 
 use crate::case::Case;
 use crate::tree::{snapshot_host, snapshot_mem, Entry};
-use std::io::{Read, Seek, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 use wasibox_core::engine::wasmi::{add_to_linker, initialize, run_command};
 use wasibox_core::engine::{Outcome, RunError};
@@ -177,27 +177,37 @@ fn run_posix(case: &Case, wasm: &[u8], argv0: &str) -> Result<Observed, String> 
         dirs.push((guest.clone(), to, key.clone()));
     }
     let io = |e: std::io::Error| e.to_string();
-    let mut stdin_file = tempfile::tempfile().map_err(io)?;
-    stdin_file.write_all(&case.stdin).map_err(io)?;
-    stdin_file.rewind().map_err(io)?;
-    let mut stdout_file = tempfile::tempfile().map_err(io)?;
-    let mut stderr_file = tempfile::tempfile().map_err(io)?;
-    let h = |f: &std::fs::File| PosixHandle::dup_from(f).map_err(io);
+    // Stdio are pipes, as in a real run: not seekable, not files.
+    let (stdin_r, mut stdin_w) = std::io::pipe().map_err(io)?;
+    let (mut stdout_r, stdout_w) = std::io::pipe().map_err(io)?;
+    let (mut stderr_r, stderr_w) = std::io::pipe().map_err(io)?;
+    let input = case.stdin.clone();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin_w.write_all(&input);
+    });
+    let out_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = stdout_r.read_to_end(&mut v);
+        v
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = stderr_r.read_to_end(&mut v);
+        v
+    });
     let mut b = builder(case, argv0, PosixPlatform::new())
-        .stdin(h(&stdin_file)?)
-        .stdout(h(&stdout_file)?)
-        .stderr(h(&stderr_file)?);
+        .stdin(PosixHandle::from_owned_fd(stdin_r.into()).map_err(io)?)
+        .stdout(PosixHandle::from_owned_fd(stdout_w.into()).map_err(io)?)
+        .stderr(PosixHandle::from_owned_fd(stderr_w.into()).map_err(io)?);
     for (guest, path, _) in &dirs {
         b = b.preopen(guest.clone(), PosixHandle::open_dir(path).map_err(io)?);
     }
     let ctx = b.build().map_err(|e| format!("build: {e:?}"))?;
+    // `execute` drops the context (and so the pipes' write ends) when the guest is done.
     let (exit_code, trap) = execute(case, wasm, ctx);
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    stdout_file.rewind().map_err(io)?;
-    stdout_file.read_to_end(&mut stdout).map_err(io)?;
-    stderr_file.rewind().map_err(io)?;
-    stderr_file.read_to_end(&mut stderr).map_err(io)?;
+    let _ = feeder.join();
+    let stdout = out_reader.join().map_err(|_| "stdout reader panicked".to_string())?;
+    let stderr = err_reader.join().map_err(|_| "stderr reader panicked".to_string())?;
     let mut trees = Vec::new();
     for (_, path, key) in &dirs {
         trees.push((key.clone(), snapshot_host(path).map_err(io)?));

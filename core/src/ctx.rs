@@ -274,11 +274,8 @@ impl<P: Platform> WasiBuilder<P> {
                 fds.insert_at(i as Fd, e)?;
             }
         }
-        let mut next: Fd = 3;
         let sockets = self.sockets.into_iter().map(|h| (String::new(), h));
-        for (guest, h) in self.preopens.into_iter().chain(sockets) {
-            let fd = next;
-            next += 1;
+        for (fd, (guest, h)) in (3..).zip(self.preopens.into_iter().chain(sockets)) {
             let ft = self.platform.filetype(&h)?;
             let (base, inheriting) = match ft {
                 Filetype::Directory => (Rights::DIRECTORY_BASE, Rights::DIRECTORY_INHERITING),

@@ -46,6 +46,9 @@ pub struct ModuleInfo {
     pub problems: Vec<String>,
 }
 
+/// Parameters, results, and whether every value type is one WASI uses (i32/i64).
+type FuncSig = (Vec<ValType>, Vec<ValType>, bool);
+
 fn valtype(t: wasmparser::ValType) -> Option<ValType> {
     match t {
         wasmparser::ValType::I32 => Some(ValType::I32),
@@ -65,7 +68,7 @@ fn sig(params: &[ValType], results: &[ValType]) -> String {
 pub fn inspect(wasm: &[u8]) -> Result<ModuleInfo, String> {
     let mut info = ModuleInfo::default();
     // Function types by type index; `None` for non-function types or unsupported value types.
-    let mut types: Vec<Option<(Vec<ValType>, Vec<ValType>, bool)>> = Vec::new();
+    let mut types: Vec<Option<FuncSig>> = Vec::new();
     for payload in Parser::new(0).parse_all(wasm) {
         match payload.map_err(|e| e.to_string())? {
             Payload::TypeSection(reader) => {
@@ -132,10 +135,8 @@ pub fn inspect(wasm: &[u8]) -> Result<ModuleInfo, String> {
                     match (export.kind, export.name) {
                         (ExternalKind::Func, "_start") => info.is_command = true,
                         (ExternalKind::Func, "_initialize") => info.is_reactor = true,
-                        (ExternalKind::Memory, name) => {
-                            if info.memory_export.is_none() || name == "memory" {
-                                info.memory_export = Some(name.to_string());
-                            }
+                        (ExternalKind::Memory, name) if info.memory_export.is_none() || name == "memory" => {
+                            info.memory_export = Some(name.to_string());
                         }
                         _ => {}
                     }

@@ -54,7 +54,7 @@ impl GuestMemory for [u8] {
 /// `EFAULT` even when the host's `usize` could hold it.
 #[inline]
 pub fn check_range(size: usize, ptr: u32, len: u32, align: u32) -> Result<(usize, usize)> {
-    if align > 1 && ptr % align != 0 {
+    if align > 1 && !ptr.is_multiple_of(align) {
         return Err(Errno::INVAL);
     }
     let end = u64::from(ptr) + u64::from(len);
@@ -84,11 +84,6 @@ impl<'m, M: GuestMemory + ?Sized> Mem<'m, M> {
             None => self.inner.read(start, &mut out)?,
         }
         Ok(out)
-    }
-
-    #[inline]
-    pub(crate) fn read_u32(&self, ptr: u32) -> Result<u32> {
-        Ok(u32::from_le_bytes(self.read_array::<4>(ptr, 4)?))
     }
 
     /// Write `data` at `ptr` with alignment `align`.

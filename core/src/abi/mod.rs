@@ -228,9 +228,10 @@ bitflags! {
 }
 
 /// `filetype` (u8).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[repr(u8)]
 pub enum Filetype {
+    #[default]
     Unknown = 0,
     BlockDevice = 1,
     CharacterDevice = 2,
@@ -360,12 +361,6 @@ pub struct Filestat {
     pub atim: Timestamp,
     pub mtim: Timestamp,
     pub ctim: Timestamp,
-}
-
-impl Default for Filetype {
-    fn default() -> Self {
-        Filetype::Unknown
-    }
 }
 
 /// Signals (`signal`, u8) 0..=30.

@@ -202,13 +202,9 @@ impl<P: Platform> WasiCtx<P> {
         if oflags.contains(OFlags::CREAT | OFlags::DIRECTORY) {
             return Err(Errno::INVAL);
         }
-        let mut write = base.intersects(WRITE_MODE) || fdflags.contains(FdFlags::APPEND);
-        let mut read = base.intersects(READ_MODE) || !write;
-        if oflags.contains(OFlags::DIRECTORY) {
-            // A directory is only ever opened for listing.
-            read = true;
-            write = false;
-        }
+        // Asking for write rights on a directory is EISDIR, as open(O_RDWR) on Linux.
+        let write = base.intersects(WRITE_MODE) || fdflags.contains(FdFlags::APPEND);
+        let read = base.intersects(READ_MODE) || !write;
         let mut opts = OpenOptions {
             read,
             write,
@@ -272,10 +268,7 @@ impl<P: Platform> WasiCtx<P> {
                 entry.inheriting &= app_inh;
             }
         }
-        let new_fd = match self.fds.insert(entry) {
-            Ok(n) => n,
-            Err(e) => return Err(e),
-        };
+        let new_fd = self.fds.insert(entry)?;
         if let Err(e) = mem.write_u32(opened_fd, new_fd) {
             if let Ok(entry) = self.fds.remove(new_fd) {
                 let _ = self.platform.close(entry.handle);

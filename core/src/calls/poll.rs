@@ -155,12 +155,11 @@ impl<P: Platform> WasiCtx<P> {
             // The platform returned at the deadline but the clocks disagree by a hair:
             // the earliest clock subscription is the one that fired.
             if let Some((_, d)) = earliest {
-                if let Some((sub, _)) = subs.iter().find(
+                let first = subs.iter().find(
                     |(_, s)| matches!(s, State::Clock { clock, at } if *clock == d.clock && *at == d.at),
-                ) {
-                    if let Subscription::Clock { userdata, .. } = sub {
-                        put(&mut mem, encode_event(*userdata, Errno::SUCCESS, EventType::Clock, 0, 0))?;
-                    }
+                );
+                if let Some((Subscription::Clock { userdata, .. }, _)) = first {
+                    put(&mut mem, encode_event(*userdata, Errno::SUCCESS, EventType::Clock, 0, 0))?;
                 }
             }
         }

@@ -32,10 +32,7 @@ impl<P: Platform> WasiCtx<P> {
         };
         let mut entry = FdEntry::new(h, base, Rights::empty(), true, true);
         entry.filetype = Some(Filetype::SocketStream);
-        let new_fd = match self.fds.insert(entry) {
-            Ok(n) => n,
-            Err(err) => return Err(err),
-        };
+        let new_fd = self.fds.insert(entry)?;
         if let Err(err) = mem.write_u32(opened_fd, new_fd) {
             if let Ok(entry) = self.fds.remove(new_fd) {
                 let _ = self.platform.close(entry.handle);
