@@ -278,7 +278,9 @@ impl<P: Platform> WasiBuilder<P> {
         for (fd, (guest, h)) in (3..).zip(self.preopens.into_iter().chain(sockets)) {
             let ft = self.platform.filetype(&h)?;
             let (base, inheriting) = match ft {
-                Filetype::Directory => (Rights::DIRECTORY_BASE, Rights::DIRECTORY_INHERITING),
+                // A preopen may pass every right on; what a descriptor opened through it
+                // gets is limited to what applies to its type (as uvwasi does).
+                Filetype::Directory => (Rights::DIRECTORY_BASE, Rights::all()),
                 Filetype::SocketStream | Filetype::SocketDgram => (Rights::SOCKET_BASE, Rights::SOCKET_BASE),
                 _ => (Rights::REGULAR_FILE_BASE, Rights::empty()),
             };

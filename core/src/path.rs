@@ -58,6 +58,8 @@ pub struct Walk<'a, P: Platform> {
     /// Symlinks followed so far.
     links: u32,
     max_symlinks: u32,
+    /// The last component walked was `..`.
+    dotdot_last: bool,
 }
 
 impl<'a, P: Platform> Walk<'a, P> {
@@ -71,6 +73,7 @@ impl<'a, P: Platform> Walk<'a, P> {
             trailing_slash: false,
             links: 0,
             max_symlinks,
+            dotdot_last: false,
         };
         w.walk(path)?;
         Ok(w)
@@ -95,6 +98,11 @@ impl<'a, P: Platform> Walk<'a, P> {
     /// Whether the final component is the starting directory itself (`.`, `a/..`).
     pub fn is_base(&self) -> bool {
         self.name == "." && self.stack.is_empty()
+    }
+
+    /// Whether the path's last component was literally `..`.
+    pub fn ends_with_dotdot(&self) -> bool {
+        self.dotdot_last
     }
 
     /// Read the symlink at the final component and walk its target in its place.
@@ -165,6 +173,7 @@ impl<'a, P: Platform> Walk<'a, P> {
                 return Err(Errno::NAMETOOLONG);
             }
             let last = comps.peek().is_none();
+            self.dotdot_last = last && comp == "..";
             match comp {
                 "." => {}
                 ".." => {

@@ -342,7 +342,6 @@ impl<P: Platform> WasiCtx<P> {
         mem.check_writable(bufused, 4, 4)?;
         check_range(mem.inner.size(), buf, buf_len, 1)?;
         if self.filetype_of(fd)? != Filetype::Directory {
-            self.entry_with(fd, Rights::FD_READDIR)?;
             return Err(Errno::NOTDIR);
         }
         let e = self.fds.get_mut(fd)?;

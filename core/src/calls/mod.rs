@@ -51,15 +51,6 @@ pub(crate) fn u8_arg(v: u32) -> Result<u8> {
 }
 
 impl<P: Platform> WasiCtx<P> {
-    /// Look up `fd` and check that it has `need` under the rights policy.
-    #[inline]
-    pub(crate) fn entry_with(&mut self, fd: Fd, need: Rights) -> Result<&mut FdEntry<P::Handle>> {
-        let policy = self.policy;
-        let e = self.fds.get_mut(fd)?;
-        check_rights(policy, e, need)?;
-        Ok(e)
-    }
-
     /// Look up `fd` and check that it has `need` under the rights policy (shared).
     #[inline]
     pub(crate) fn entry(&self, fd: Fd, need: Rights) -> Result<&FdEntry<P::Handle>> {

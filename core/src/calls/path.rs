@@ -249,7 +249,7 @@ impl<P: Platform> WasiCtx<P> {
         drop(walk);
         let (grant_base, grant_inh) = match policy {
             RightsPolicy::Enforce => (base, inheriting),
-            RightsPolicy::Compat => (Rights::all(), Rights::all()),
+            RightsPolicy::Compat => (Rights::all(), inheriting),
         };
         let mut entry = FdEntry::new(handle, grant_base, grant_inh, opts.read, opts.write);
         if opts.directory {
@@ -297,7 +297,10 @@ impl<P: Platform> WasiCtx<P> {
         let e = self.entry(fd, Rights::PATH_READLINK)?;
         let mut walk = Walk::new(&self.platform, &e.handle, path, self.limits.max_symlinks)?;
         if walk.trailing_slash() {
-            walk.follow_final()?;
+            // "link/" names what the link points to, which must be a directory, and a
+            // directory is not a symlink.
+            self.stat_final(&mut walk, true)?;
+            return Err(Errno::INVAL);
         }
         if walk.name() == "." {
             return Err(Errno::INVAL);
@@ -323,7 +326,8 @@ impl<P: Platform> WasiCtx<P> {
         let e = self.entry(fd, Rights::PATH_REMOVE_DIRECTORY)?;
         let walk = Walk::new(&self.platform, &e.handle, path, self.limits.max_symlinks)?;
         if walk.name() == "." {
-            return Err(if walk.is_base() { Errno::INVAL } else { Errno::NOTEMPTY });
+            // Linux: rmdir("x/.") is EINVAL, rmdir("x/..") is ENOTEMPTY.
+            return Err(if walk.ends_with_dotdot() { Errno::NOTEMPTY } else { Errno::INVAL });
         }
         self.platform.rmdir_at(walk.dir(), walk.name())
     }
@@ -416,12 +420,14 @@ impl<P: Platform> WasiCtx<P> {
         let mut buf = Vec::new();
         let path = self.read_path(&mem, path, path_len, &mut buf)?;
         let e = self.entry(fd, Rights::PATH_UNLINK_FILE)?;
-        let mut walk = Walk::new(&self.platform, &e.handle, path, self.limits.max_symlinks)?;
+        let walk = Walk::new(&self.platform, &e.handle, path, self.limits.max_symlinks)?;
         if walk.name() == "." {
             return Err(Errno::ISDIR);
         }
         if walk.trailing_slash() {
-            let st = self.stat_final(&mut walk, true)?;
+            // Linux judges "x/" on x itself: a directory is EISDIR, anything else
+            // (a symlink to a directory included) ENOTDIR.
+            let st = self.platform.stat_at(walk.dir(), walk.name(), false)?;
             return Err(if st.filetype == Filetype::Directory { Errno::ISDIR } else { Errno::NOTDIR });
         }
         self.platform.unlink_at(walk.dir(), walk.name())

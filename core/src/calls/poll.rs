@@ -61,23 +61,24 @@ impl<P: Platform> WasiCtx<P> {
             let sub = decode_subscription(raw, v)?;
             let state = match sub {
                 Subscription::Clock { id, timeout, flags, .. } => {
-                    match (ClockId::decode(id), SubclockFlags::from_bits(flags)) {
-                        (Ok(clock), Some(flags)) => match self.platform.clock_time(clock, 0) {
-                            Ok(now) => {
-                                let at = if flags.contains(SubclockFlags::ABSTIME) {
-                                    timeout
-                                } else {
-                                    now.saturating_add(timeout)
-                                };
-                                let remaining = at.saturating_sub(now);
-                                if earliest.is_none_or(|(r, _)| remaining < r) {
-                                    earliest = Some((remaining, Deadline { clock, at }));
-                                }
-                                State::Clock { clock, at }
+                    // A clock id or flag word the ABI does not define makes the whole
+                    // call EINVAL (as wasmtime answers), not an event.
+                    let clock = ClockId::decode(id)?;
+                    let flags = SubclockFlags::from_bits(flags).ok_or(Errno::INVAL)?;
+                    match self.platform.clock_time(clock, 0) {
+                        Ok(now) => {
+                            let at = if flags.contains(SubclockFlags::ABSTIME) {
+                                timeout
+                            } else {
+                                now.saturating_add(timeout)
+                            };
+                            let remaining = at.saturating_sub(now);
+                            if earliest.is_none_or(|(r, _)| remaining < r) {
+                                earliest = Some((remaining, Deadline { clock, at }));
                             }
-                            Err(e) => State::Failed(e),
-                        },
-                        _ => State::Failed(Errno::INVAL),
+                            State::Clock { clock, at }
+                        }
+                        Err(e) => State::Failed(e),
                     }
                 }
                 Subscription::FdRead { fd, .. } | Subscription::FdWrite { fd, .. } => {

@@ -10,6 +10,15 @@ use crate::memory::{GuestMemory, Mem};
 use crate::platform::Platform;
 
 impl<P: Platform> WasiCtx<P> {
+    /// `ENOTSOCK` for a descriptor that is not a socket, before any rights check (the
+    /// guest asked the wrong object, not without the right).
+    fn require_socket(&mut self, fd: u32) -> Result<()> {
+        match self.filetype_of(fd)? {
+            Filetype::SocketStream | Filetype::SocketDgram => Ok(()),
+            _ => Err(Errno::NOTSOCK),
+        }
+    }
+
     pub(crate) fn sock_accept<M: GuestMemory + ?Sized>(
         &mut self,
         mem: &mut M,
@@ -24,6 +33,7 @@ impl<P: Platform> WasiCtx<P> {
             return Err(Errno::INVAL);
         }
         mem.check_writable(opened_fd, 4, 4)?;
+        self.require_socket(fd)?;
         let e = self.entry(fd, Rights::SOCK_ACCEPT)?;
         let h = self.platform.sock_accept(&e.handle, flags)?;
         let base = match self.policy {
@@ -59,6 +69,7 @@ impl<P: Platform> WasiCtx<P> {
             m.check_writable(ro_datalen, 4, 4)?;
             m.check_writable(ro_flags, 2, 2)?;
         }
+        self.require_socket(fd)?;
         let e = self.fds.get_mut(fd)?;
         check_rights(self.policy, e, Rights::FD_READ)?;
         let platform = &self.platform;
@@ -89,6 +100,7 @@ impl<P: Platform> WasiCtx<P> {
             return Err(Errno::INVAL);
         }
         Mem::new(&mut *mem).check_writable(so_datalen, 4, 4)?;
+        self.require_socket(fd)?;
         let e = self.fds.get_mut(fd)?;
         check_rights(self.policy, e, Rights::FD_WRITE)?;
         let platform = &self.platform;
@@ -108,6 +120,7 @@ impl<P: Platform> WasiCtx<P> {
         if how.is_empty() {
             return Err(Errno::INVAL);
         }
+        self.require_socket(fd)?;
         let e = self.entry(fd, Rights::SOCK_SHUTDOWN)?;
         self.platform.sock_shutdown(&e.handle, how)
     }
