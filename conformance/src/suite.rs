@@ -23,6 +23,8 @@ pub struct CaseReport {
     pub case: Case,
     /// Per backend.
     pub verdicts: BTreeMap<Backend, Verdict>,
+    /// What each backend produced.
+    pub observed: BTreeMap<Backend, Observed>,
 }
 
 /// Every `*.json` under `dir` except fixtures, sorted.
@@ -136,7 +138,7 @@ pub fn run_cases(
             Err(e) => {
                 let case = Case { name: spec.display().to_string(), path: spec.clone(), ..Case::default() };
                 let verdicts = backends.iter().map(|b| (*b, Verdict::Fail(vec![e.clone()]))).collect();
-                reports.push(CaseReport { case, verdicts });
+                reports.push(CaseReport { case, verdicts, observed: BTreeMap::new() });
                 continue;
             }
         };
@@ -186,9 +188,45 @@ pub fn run_cases(
         if matches!(case.guest, Guest::None) {
             continue;
         }
-        reports.push(CaseReport { case, verdicts });
+        reports.push(CaseReport { case, verdicts, observed: observed.into_iter().collect() });
     }
     reports
+}
+
+/// Record what wasibox does as the case's deliberate expectation (`"wasibox"` object,
+/// with `why`), for a case that failed the same way on every backend. Returns whether
+/// it wrote anything.
+pub fn bless_deliberate(report: &CaseReport, why: &str) -> Result<bool, String> {
+    let all_failed = report.verdicts.values().all(|v| matches!(v, Verdict::Fail(_)));
+    let differential = report
+        .verdicts
+        .values()
+        .any(|v| matches!(v, Verdict::Fail(l) if l.iter().any(|x| x.starts_with("differential"))));
+    let Some(obs) = report.observed.values().next() else { return Ok(false) };
+    if !all_failed || differential || report.observed.len() != report.verdicts.len() {
+        return Ok(false);
+    }
+    let path = &report.case.path;
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let mut v: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let mut over = serde_json::Map::new();
+    over.insert("why".into(), why.into());
+    over.insert("exit_code".into(), obs.exit_code.into());
+    over.insert("stdout".into(), String::from_utf8_lossy(&obs.stdout).into_owned().into());
+    over.insert("stderr".into(), String::from_utf8_lossy(&obs.stderr).into_owned().into());
+    if v.get("tree").is_some() {
+        let mut t = serde_json::Map::new();
+        for (k, entries) in &obs.trees {
+            t.insert(k.clone(), entries.iter().map(|e| serde_json::Value::from(e.line.clone())).collect());
+        }
+        over.insert("tree".into(), t.into());
+    }
+    if let Some(o) = v.as_object_mut() {
+        o.insert("wasibox".into(), over.into());
+    }
+    let out = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n";
+    std::fs::write(path, out).map_err(|e| e.to_string())?;
+    Ok(true)
 }
 
 /// Totals over reports: (passed, failed, skipped) runs.
