@@ -60,3 +60,41 @@ fn stress_shared_fs() {
     }
     assert_eq!(fs.list_dir("/shared").unwrap().len() as u64, threads + 1);
 }
+
+#[test]
+fn types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<MemPlatform>();
+    send_sync::<MemHandle>();
+    send_sync::<crate::MemPipe>();
+    send_sync::<MemFs>();
+}
+
+#[test]
+fn pipes_between_threads() {
+    let pipe = crate::MemPipe::new();
+    let writer = pipe.clone();
+    let n = if cfg!(miri) { 20 } else { 1000 };
+    let t = thread::spawn(move || {
+        for i in 0..n {
+            writer.push(format!("{i};").as_bytes());
+        }
+        writer.close_write();
+    });
+    let p = plat();
+    let mut h = p.pipe_handle(pipe, true, false);
+    p.set_fdflags(&mut h, FdFlags::NONBLOCK).unwrap();
+    let mut got = alloc::vec::Vec::new();
+    loop {
+        let mut buf = [0u8; 7];
+        match p.read(&mut h, &mut [&mut buf[..]]) {
+            Ok(0) => break,
+            Ok(k) => got.extend_from_slice(&buf[..k]),
+            Err(Errno::AGAIN) => thread::yield_now(),
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    t.join().unwrap();
+    let expect: alloc::string::String = (0..n).map(|i| format!("{i};")).collect();
+    assert_eq!(got, expect.as_bytes());
+}
