@@ -160,21 +160,7 @@ impl MemFs {
         if node.kind == want && want != Kind::Symlink {
             return Ok(Some(node));
         }
-        if node.is_dir() {
-            // Detach the subtree; the inodes go when the last reference does.
-            let mut st = dir.state.lock();
-            if let Some(d) = st.dir_mut() {
-                d.remove(name);
-            }
-            st.touch_modified(now);
-            drop(st);
-            let mut vst = node.state.lock();
-            if let Some(vd) = vst.dir_mut() {
-                vd.removed = true;
-            }
-        } else {
-            ops::unlink(dir, Name::Entry(name), now)?;
-        }
+        ops::remove_tree(dir, name, now)?;
         Ok(None)
     }
 

@@ -422,37 +422,7 @@ impl MemFs {
         let _ns = self.shared.ns.lock();
         let now = self.host_time();
         let (parent, name) = self.parent_and_name(path.as_ref())?.ok_or(Errno::BUSY)?;
-        let node = ops::lookup_existing(&parent, Name::Entry(name))?;
-        if node.is_dir() {
-            // Detach the whole subtree at once; inodes still open elsewhere live on.
-            let mut st = parent.state.lock();
-            let d = st.dir_mut().ok_or(Errno::NOTDIR)?;
-            d.remove(name);
-            st.touch_modified(now);
-            drop(st);
-            let mut work = alloc::vec![node];
-            while let Some(dir) = work.pop() {
-                let children = {
-                    let mut st = dir.state.lock();
-                    let Some(d) = st.dir_mut() else { continue };
-                    d.removed = true;
-                    d.parent = Weak::new();
-                    d.take_children()
-                };
-                for c in children {
-                    if c.is_dir() {
-                        work.push(c);
-                    } else {
-                        let mut cst = c.state.lock();
-                        cst.nlink = cst.nlink.saturating_sub(1);
-                        cst.ctim = now;
-                    }
-                }
-            }
-            Ok(())
-        } else {
-            ops::unlink(&parent, Name::Entry(name), now)
-        }
+        ops::remove_tree(&parent, name, now)
     }
 
     /// Every inode under `path` (following a symlink at `path` itself only), depth first,

@@ -175,6 +175,41 @@ fn mark_removed(victim: &Node, now: u64) -> Result<()> {
     Ok(())
 }
 
+/// Remove `name` from `dir`, and if it is a directory everything below it, never
+/// following symlinks. The subtree is detached at once and every directory in it marked
+/// removed; inodes still open elsewhere live on.
+pub(crate) fn remove_tree(dir: &Arc<Node>, name: &[u8], now: u64) -> Result<()> {
+    let node = walk::child(dir, name)?.ok_or(Errno::NOENT)?;
+    if !node.is_dir() {
+        return unlink(dir, Name::Entry(name), now);
+    }
+    {
+        let mut st = dir.state.lock();
+        let d = st.dir_mut().ok_or(Errno::NOTDIR)?;
+        d.remove(name);
+        st.touch_modified(now);
+    }
+    let mut work = alloc::vec![node];
+    while let Some(victim) = work.pop() {
+        let children = {
+            let mut st = victim.state.lock();
+            st.ctim = now;
+            let Some(d) = st.dir_mut() else { continue };
+            d.removed = true;
+            d.parent = alloc::sync::Weak::new();
+            d.take_children()
+        };
+        for c in children {
+            if c.is_dir() {
+                work.push(c);
+            } else {
+                drop_link(&c, now);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Whether `target` is `from` or one of its ancestors.
 fn is_ancestor_or_self(target: &Arc<Node>, from: &Arc<Node>) -> bool {
     let mut cur = Some(Arc::clone(from));
