@@ -39,7 +39,7 @@ const READDIR_BATCH: usize = 64;
 ///   renames, `set_times`) set `ctim`; creating or removing an entry sets the
 ///   directory's `mtim` and `ctim`. Reads and readdir never touch `atim` (as if mounted
 ///   `noatime`).
-/// - **Directories** report size [`4096`](crate::PAGE_SIZE) and `nlink` = 2 + number of
+/// - **Directories** report size 4096 and `nlink` = 2 + number of
 ///   subdirectories (0 once removed), like tmpfs.
 /// - **Pipes** (stdio) report filetype `CharacterDevice`, size 0, `nlink` 1, timestamps
 ///   0; `set_times` on them is accepted and ignored. An empty pipe whose writing end is

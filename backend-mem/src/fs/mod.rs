@@ -287,7 +287,8 @@ impl MemFs {
         Ok(())
     }
 
-    /// The whole contents of the file `path` (following symlinks).
+    /// The whole contents of the file `path` (following symlinks), read into memory at
+    /// once (`ENOMEM` if a sparse file is too large for that).
     pub fn read_file(&self, path: impl AsRef<[u8]>) -> Result<Vec<u8>> {
         let node = {
             let _ns = self.shared.ns.lock();
@@ -425,9 +426,9 @@ impl MemFs {
         ops::remove_tree(&parent, name, now)
     }
 
-    /// Every inode under `path` (following a symlink at `path` itself only), depth first,
-    /// children in name order, as `(path relative to `path`, attributes)`; `path` itself
-    /// is not included. For comparing end states.
+    /// Every inode under `path` (following a symlink at `path` itself only), depth
+    /// first, children in name order, each as its path relative to `path` and its
+    /// attributes; `path` itself is not included. For comparing end states.
     pub fn walk(&self, path: impl AsRef<[u8]>) -> Result<Vec<(Vec<u8>, Filestat)>> {
         let _ns = self.shared.ns.lock();
         let start = self.resolve(path.as_ref(), true)?;

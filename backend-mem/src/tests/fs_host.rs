@@ -96,3 +96,24 @@ fn two_platforms_one_fs() {
     assert!(a.stat_at(&rb, "shared", false).is_ok());
     assert!(!fs.same_fs(&MemFs::default()));
 }
+
+#[test]
+fn remove_all_with_open_handles_inside() {
+    let p = plat();
+    let fs = p.fs();
+    fs.create_dir_all("/t/sub").unwrap();
+    fs.write_file("/t/sub/f", b"still here").unwrap();
+    fs.symlink("/t", "/t/sub/up").unwrap();
+    let mut sub = p.open_dir("/t/sub").unwrap();
+    let mut f = p.open_path("/t/sub/f", &ro()).unwrap();
+    fs.remove_all("/t").unwrap();
+    assert!(!fs.exists("/t"));
+    assert_eq!(readdir_n(&p, &mut sub, 0, 10).unwrap_err(), Errno::NOENT);
+    assert_eq!(p.open_at(&sub, "g", &create()).unwrap_err(), Errno::NOENT);
+    assert_eq!(read_n(&p, &mut f, 20), b"still here");
+    assert_eq!(p.filestat(&f).unwrap().nlink, 0);
+    drop((sub, f));
+    assert_eq!(fs.usage(), crate::Usage { bytes: 0, inodes: 1 });
+    assert_eq!(fs.remove_all("/t").unwrap_err(), Errno::NOENT);
+    assert_eq!(fs.remove_all("/").unwrap_err(), Errno::BUSY);
+}
