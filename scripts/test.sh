@@ -16,16 +16,16 @@ step "toolchain"
 bash scripts/setup.sh
 
 step "build"
-cargo build --workspace --all-targets --locked
+cargo build --workspace --all-targets
 
 step "unit and integration tests"
-cargo test --workspace --locked 2>&1 | tee target/test-output.txt
+cargo test --workspace 2>&1 | tee target/test-output.txt
 passed=$(grep -Eo '[0-9]+ passed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
 
 if [ -z "${QUICK:-}" ]; then
   step "clippy"
-  cargo clippy --workspace --all-targets --locked -- -D warnings
+  cargo clippy --workspace --all-targets -- -D warnings
   step "fmt"
   cargo fmt --all -- --check
 fi
