@@ -400,6 +400,7 @@ pub(crate) fn rename_at(old_dir: &WindowsHandle, old: &str, new_dir: &WindowsHan
     let (sattrs, stag) = attr_tag(sraw)?;
     check_alias(sraw, old, &wold)?;
     let src_dir = is_dir(sattrs, stag);
+    let mut case_change = false;
 
     // What is at the target now?
     match open_nofollow(new_dir.raw(), &wnew, W::FILE_READ_ATTRIBUTES, Fs::FILE_OPEN, 0) {
@@ -410,7 +411,8 @@ pub(crate) fn rename_at(old_dir: &WindowsHandle, old: &str, new_dir: &WindowsHan
             if file_key(sraw)? == file_key(traw)? {
                 // The same file. Only a change of case of one name is a rename to do.
                 let same_dir = file_key(old_dir.raw())? == file_key(new_dir.raw())?;
-                if !(same_dir && wold != wnew && same_name_ignoring_case(&wold, &wnew)) {
+                case_change = same_dir && wold != wnew && same_name_ignoring_case(&wold, &wnew);
+                if !case_change {
                     return Ok(());
                 }
             } else {
@@ -432,16 +434,42 @@ pub(crate) fn rename_at(old_dir: &WindowsHandle, old: &str, new_dir: &WindowsHan
         Err(s) => return Err(errno_from_ntstatus(s)),
     }
 
+    rename_handle(sraw, new_dir.raw(), &wnew)?;
+    if case_change {
+        // Some hosts (Wine) take a rename to another case of the same name for a rename
+        // onto itself and do nothing. Then go through a temporary name.
+        if long_name(sraw).map(|n| n != wnew).unwrap_or(false) {
+            let tmp = nt::wide(&format!(
+                "wasibox-rename-{}-{}.tmp",
+                std::process::id(),
+                TMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            ));
+            rename_handle(sraw, new_dir.raw(), &tmp)?;
+            if let Err(e) = rename_handle(sraw, new_dir.raw(), &wnew) {
+                let _ = rename_handle(sraw, old_dir.raw(), &wold);
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
+}
+
+static TMP_COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Rename the object open as `h` to `name` in `new_dir`, replacing a file there: POSIX
+/// semantics where the file system has them (the replaced file may be open elsewhere; the
+/// read-only attribute does not stop it), else the classic rename.
+fn rename_handle(h: HANDLE, new_dir: HANDLE, name: &[u16]) -> Result<()> {
     let flags = Fs::FILE_RENAME_REPLACE_IF_EXISTS | Fs::FILE_RENAME_POSIX_SEMANTICS | Fs::FILE_RENAME_IGNORE_READONLY_ATTRIBUTE;
-    let (buf, len) = nt::rename_info(flags, new_dir.raw(), &wnew);
-    match nt::set_bytes(sraw, Fs::FileRenameInformationEx, &buf, len) {
+    let (buf, len) = nt::rename_info(flags, new_dir, name);
+    match nt::set_bytes(h, Fs::FileRenameInformationEx, &buf, len) {
         Ok(()) => return Ok(()),
         Err(F::STATUS_INVALID_INFO_CLASS | F::STATUS_NOT_IMPLEMENTED | F::STATUS_NOT_SUPPORTED | F::STATUS_INVALID_PARAMETER) => {}
         Err(s) => return Err(errno_from_ntstatus(s)),
     }
     // The classic class: ReplaceIfExists is a BOOLEAN in the first byte.
-    let (buf, len) = nt::rename_info(1, new_dir.raw(), &wnew);
-    cvt_nt(match nt::set_bytes(sraw, Fs::FileRenameInformation, &buf, len) {
+    let (buf, len) = nt::rename_info(1, new_dir, name);
+    cvt_nt(match nt::set_bytes(h, Fs::FileRenameInformation, &buf, len) {
         Ok(()) => 0,
         Err(s) => s,
     })

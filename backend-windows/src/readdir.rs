@@ -6,7 +6,8 @@
 //! number `i` of the host's enumeration (its own `.` and `..` left out) has cookie `i + 2`.
 //! An entry's `next` is its cookie plus one. Resuming at the cookie the last call stopped
 //! at costs nothing: the enumeration buffer is still there, at that entry. Resuming
-//! anywhere else restarts the enumeration (`RestartScan`) and skips forward. Entries added
+//! anywhere else restarts the enumeration (on a fresh handle to the directory, see
+//! [`DirState::restart`]) and skips forward. Entries added
 //! or removed while a guest lists a directory shift the indexes after them, as on hosts
 //! whose cookies are indexes (the spec leaves this open).
 //!
@@ -19,6 +20,7 @@ use crate::file::{ino_of, is_name_surrogate};
 use crate::handle::{Kind, WindowsHandle};
 use crate::nt;
 use std::mem::offset_of;
+use std::os::windows::io::OwnedHandle;
 use wasibox_core::abi::Filetype;
 use wasibox_core::{DirEntry, Errno, Result};
 use windows_sys::Wdk::Storage::FileSystem::FILE_ID_BOTH_DIR_INFORMATION as Info;
@@ -51,11 +53,13 @@ pub(crate) struct DirState {
     positioned: bool,
     /// Inode of `..`, as the host listed it (0 if it did not).
     dotdot_ino: u64,
+    /// The handle the enumeration runs on (a second handle to the directory).
+    enum_h: Option<OwnedHandle>,
 }
 
 impl Default for DirState {
     fn default() -> Self {
-        DirState { buf: Vec::new(), len: 0, at: None, next_cookie: 2, eof: false, positioned: false, dotdot_ino: 0 }
+        DirState { buf: Vec::new(), len: 0, at: None, next_cookie: 2, eof: false, positioned: false, dotdot_ino: 0, enum_h: None }
     }
 }
 
@@ -92,12 +96,16 @@ fn filetype_of(attrs: u32, tag: u32) -> Filetype {
 }
 
 impl DirState {
-    /// Fetch the next batch (from the start if `restart`).
-    fn load(&mut self, h: HANDLE, restart: bool) -> Result<()> {
+    /// Fetch the next batch of the enumeration handle.
+    fn load(&mut self) -> Result<()> {
+        let Some(enum_h) = self.enum_h.as_ref() else {
+            self.positioned = false;
+            return Err(Errno::BADF);
+        };
         if self.buf.is_empty() {
             self.buf = vec![0u64; BUF_WORDS];
         }
-        let n = nt::query_directory(h, &mut self.buf, restart).map_err(|s| {
+        let n = nt::query_directory(nt::raw(enum_h), &mut self.buf, false).map_err(|s| {
             self.positioned = false;
             errno_from_ntstatus(s)
         })?;
@@ -107,20 +115,39 @@ impl DirState {
         Ok(())
     }
 
+    /// Start the enumeration over, on a fresh handle to the directory `h` (opened relative
+    /// to it with an empty name, so it is the same directory). A fresh handle rather than
+    /// `RestartScan`: some hosts (Wine) keep the listing they read first for the life of a
+    /// handle, and a rewind must see entries made since.
     fn restart(&mut self, h: HANDLE) -> Result<()> {
+        self.enum_h = None;
+        self.positioned = false;
+        let (enum_h, _) = nt::create(
+            h,
+            &[],
+            nt::CreateArgs {
+                access: W::FILE_LIST_DIRECTORY,
+                disposition: windows_sys::Wdk::Storage::FileSystem::FILE_OPEN,
+                options: windows_sys::Wdk::Storage::FileSystem::FILE_DIRECTORY_FILE
+                    | windows_sys::Wdk::Storage::FileSystem::FILE_OPEN_REPARSE_POINT,
+                attributes: 0,
+            },
+        )
+        .map_err(errno_from_ntstatus)?;
+        self.enum_h = Some(enum_h);
         self.next_cookie = 2;
         self.positioned = true;
-        self.load(h, true)
+        self.load()
     }
 
     /// The next real entry (not the host's own `.`/`..`) without consuming it.
-    fn peek(&mut self, h: HANDLE) -> Result<Option<Raw>> {
+    fn peek(&mut self) -> Result<Option<Raw>> {
         loop {
             let Some(at) = self.at else {
                 if self.eof {
                     return Ok(None);
                 }
-                self.load(h, false)?;
+                self.load()?;
                 continue;
             };
             let bytes = nt::as_bytes(&self.buf);
@@ -150,7 +177,7 @@ impl DirState {
             self.restart(h)?;
         }
         while self.next_cookie < cookie {
-            match self.peek(h)? {
+            match self.peek()? {
                 Some(raw) => self.advance(&raw),
                 None => break,
             }
@@ -173,9 +200,10 @@ pub(crate) fn readdir(h: &mut WindowsHandle, cookie: u64, sink: &mut dyn FnMut(&
     let st = h.dir.get_or_insert_with(Box::default);
     // Position first, so that `..`'s inode is known when it is listed.
     let start = cookie.max(2);
-    if cookie < 2 && !st.positioned {
+    if cookie == 0 || (cookie == 1 && !st.positioned) {
+        // From the start (a rewind sees entries made since), reading `..`'s inode.
         st.restart(raw_h)?;
-        st.peek(raw_h)?;
+        st.peek()?;
     }
     st.seek(raw_h, start)?;
     if cookie == 0 && !sink(&DirEntry { next: 1, ino: own_ino(raw_h), filetype: Filetype::Directory, name: b"." }) {
@@ -188,7 +216,7 @@ pub(crate) fn readdir(h: &mut WindowsHandle, cookie: u64, sink: &mut dyn FnMut(&
         // The directory has fewer entries than the cookie says: nothing more.
         return Ok(());
     }
-    while let Some(raw) = st.peek(raw_h)? {
+    while let Some(raw) = st.peek()? {
         let name = String::from_utf16_lossy(&raw.name);
         let entry = DirEntry {
             next: st.next_cookie + 1,
