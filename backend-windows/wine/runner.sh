@@ -70,6 +70,8 @@ case "${1:-}" in
 esac
 
 prepare
+# Tests compare this with what the program detects itself (ntdll's wine_get_version).
+export WASIBOX_UNDER_WINE=1
 set +e
 wine "$@" </dev/null
 rc=$?
