@@ -50,7 +50,7 @@ pub(crate) fn create(root: HANDLE, name: &[u16], args: CreateArgs) -> Result<(Ow
         Length: size_of::<OBJECT_ATTRIBUTES>() as u32,
         RootDirectory: root,
         ObjectName: &us,
-        Attributes: OBJ_CASE_INSENSITIVE as u32,
+        Attributes: OBJ_CASE_INSENSITIVE,
         SecurityDescriptor: null(),
         SecurityQualityOfService: null(),
     };
@@ -94,8 +94,8 @@ pub(crate) unsafe trait FileInfo: Copy + Default {
     const CLASS: Fs::FILE_INFORMATION_CLASS;
 }
 
-// SAFETY (for each impl below): the class and the structure are paired as documented in
-// ntifs.h, and all of them are plain-integer `repr(C)` structures.
+// SAFETY: the class and the structure are paired as documented in ntifs.h, and the
+// structure is plain-integer `repr(C)`.
 unsafe impl FileInfo for Fs::FILE_BASIC_INFORMATION {
     const CLASS: Fs::FILE_INFORMATION_CLASS = Fs::FileBasicInformation;
 }
@@ -140,7 +140,7 @@ pub(crate) fn query<T: FileInfo>(h: HANDLE) -> Result<T, NTSTATUS> {
 /// the number of bytes written. `STATUS_BUFFER_OVERFLOW` is returned as an error.
 pub(crate) fn query_bytes(h: HANDLE, class: Fs::FILE_INFORMATION_CLASS, buf: &mut [u64]) -> Result<usize, NTSTATUS> {
     let mut iosb = IO_STATUS_BLOCK::default();
-    let len = u32::try_from(buf.len() * 8).unwrap_or(u32::MAX & !7);
+    let len = u32::try_from(buf.len() * 8).unwrap_or(!7);
     // SAFETY: `buf` is a live, writable, 8-byte aligned buffer of at least `len` bytes; the
     // kernel writes at most `len` bytes into it, and plain bytes are valid `u64`s.
     let status = unsafe { Fs::NtQueryInformationFile(h, &mut iosb, buf.as_mut_ptr().cast(), len, class) };
@@ -217,7 +217,7 @@ pub(crate) fn as_bytes_mut(buf: &mut [u64]) -> &mut [u8] {
 /// enumeration has no more entries.
 pub(crate) fn query_directory(h: HANDLE, buf: &mut [u64], restart: bool) -> Result<usize, NTSTATUS> {
     let mut iosb = IO_STATUS_BLOCK::default();
-    let len = u32::try_from(buf.len() * 8).unwrap_or(u32::MAX & !7);
+    let len = u32::try_from(buf.len() * 8).unwrap_or(!7);
     // SAFETY: `buf` is live, writable and 8-byte aligned (as the entries need) for `len`
     // bytes; no event, APC or file-name filter is passed; the handle is synchronous, so the
     // call has finished writing when it returns.
@@ -246,7 +246,7 @@ pub(crate) fn query_directory(h: HANDLE, buf: &mut [u64], restart: bool) -> Resu
 /// `NtFsControlFile(h, code, input, output)`: returns the bytes written to `output`.
 pub(crate) fn fsctl(h: HANDLE, code: u32, input: &[u8], output: &mut [u64]) -> Result<usize, NTSTATUS> {
     let mut iosb = IO_STATUS_BLOCK::default();
-    let out_len = u32::try_from(output.len() * 8).unwrap_or(u32::MAX & !7);
+    let out_len = u32::try_from(output.len() * 8).unwrap_or(!7);
     let in_len = u32::try_from(input.len()).map_err(|_| windows_sys::Win32::Foundation::STATUS_INVALID_PARAMETER)?;
     // SAFETY: `input` is live and only read for `in_len` bytes; `output` is live, writable
     // and aligned for `out_len` bytes; the handle is synchronous, so the call is complete
