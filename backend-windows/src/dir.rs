@@ -62,21 +62,9 @@ fn is_dir(attrs: u32, tag: u32) -> bool {
     attrs & W::FILE_ATTRIBUTE_DIRECTORY != 0 && !is_link(attrs, tag)
 }
 
-/// The last component of the name Windows has for the open object `h` (its long name):
-/// `FileNormalizedNameInformation`, or `FileNameInformation` where that class is missing.
+/// The last component of the name Windows has for the open object `h` (its long name).
 fn long_name(h: HANDLE) -> Result<Vec<u16>> {
-    let mut buf = vec![0u64; (4 + 65536) / 8 + 1];
-    let n = match nt::query_bytes(h, Fs::FileNormalizedNameInformation, &mut buf) {
-        Ok(n) => n,
-        Err(F::STATUS_INVALID_INFO_CLASS | F::STATUS_NOT_IMPLEMENTED | F::STATUS_NOT_SUPPORTED | F::STATUS_INVALID_PARAMETER) => {
-            nt::query_bytes(h, Fs::FileNameInformation, &mut buf).map_err(errno_from_ntstatus)?
-        }
-        Err(s) => return Err(errno_from_ntstatus(s)),
-    };
-    let bytes = nt::as_bytes(&buf);
-    let bytes = bytes.get(..n).unwrap_or(bytes);
-    let len = nt::u32_at(bytes, 0).ok_or(Errno::IO)? as usize;
-    let full = nt::utf16_at(bytes, 4, len.min(bytes.len().saturating_sub(4)) & !1).ok_or(Errno::IO)?;
+    let full = full_name(h)?;
     let last = full.rsplit(|&c| c == u16::from(b'\\')).next().unwrap_or(&full);
     Ok(last.to_vec())
 }
@@ -368,6 +356,38 @@ pub(crate) fn unlink_at(dir: &WindowsHandle, name: &str) -> Result<()> {
     delete(raw, attrs)
 }
 
+/// The full name (from the volume root) Windows has for the open object `h`:
+/// `FileNormalizedNameInformation` (long names), or `FileNameInformation` where that class
+/// is missing.
+fn full_name(h: HANDLE) -> Result<Vec<u16>> {
+    let mut buf = vec![0u64; (4 + 65536) / 8 + 1];
+    let n = match nt::query_bytes(h, Fs::FileNormalizedNameInformation, &mut buf) {
+        Ok(n) => n,
+        Err(F::STATUS_INVALID_INFO_CLASS | F::STATUS_NOT_IMPLEMENTED | F::STATUS_NOT_SUPPORTED | F::STATUS_INVALID_PARAMETER) => {
+            nt::query_bytes(h, Fs::FileNameInformation, &mut buf).map_err(errno_from_ntstatus)?
+        }
+        Err(s) => return Err(errno_from_ntstatus(s)),
+    };
+    let bytes = nt::as_bytes(&buf);
+    let bytes = bytes.get(..n).unwrap_or(bytes);
+    let len = nt::u32_at(bytes, 0).ok_or(Errno::IO)? as usize;
+    nt::utf16_at(bytes, 4, len.min(bytes.len().saturating_sub(4)) & !1).ok_or(Errno::IO)
+}
+
+/// Whether the directory `inner` is the directory `outer` or lies below it (same volume,
+/// and `outer`'s full name is a prefix of `inner`'s, component-wise, ignoring case).
+fn is_inside(inner: HANDLE, outer: HANDLE) -> Result<bool> {
+    if file_key(inner)?.0 != file_key(outer)?.0 {
+        return Ok(false);
+    }
+    let (i, o) = (full_name(inner)?, full_name(outer)?);
+    let sep = u16::from(b'\\');
+    let o = o.strip_suffix(&[sep]).unwrap_or(&o);
+    Ok(i.len() >= o.len()
+        && same_name_ignoring_case(&i[..o.len()], o)
+        && (i.len() == o.len() || i[o.len()] == sep))
+}
+
 /// Volume serial number and file id of an open object: what makes it the same file.
 fn file_key(h: HANDLE) -> Result<(u64, [u8; 16])> {
     match nt::query::<Fs::FILE_ID_INFORMATION>(h) {
@@ -401,6 +421,10 @@ pub(crate) fn rename_at(old_dir: &WindowsHandle, old: &str, new_dir: &WindowsHan
     check_alias(sraw, old, &wold)?;
     let src_dir = is_dir(sattrs, stag);
     let mut case_change = false;
+    if src_dir && is_inside(new_dir.raw(), sraw)? {
+        // A directory cannot move into itself (Linux: EINVAL; Windows' answer varies).
+        return Err(Errno::INVAL);
+    }
 
     // What is at the target now?
     match open_nofollow(new_dir.raw(), &wnew, W::FILE_READ_ATTRIBUTES, Fs::FILE_OPEN, 0) {

@@ -212,7 +212,7 @@ pub(crate) fn pipe_available(h: HANDLE) -> Result<(u64, bool)> {
 }
 
 /// The Windows file pointer (`SetFilePointerEx(0, FILE_CURRENT)`).
-fn file_pointer(h: HANDLE) -> Result<u64> {
+pub(crate) fn file_pointer(h: HANDLE) -> Result<u64> {
     let mut pos = 0i64;
     // SAFETY: `pos` is a live local the call writes.
     if unsafe { W::SetFilePointerEx(h, 0, &mut pos, W::FILE_CURRENT) } == 0 {

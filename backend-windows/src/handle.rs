@@ -156,12 +156,14 @@ impl WindowsHandle {
         WindowsHandle::from_owned_handle(h.as_handle().try_clone_to_owned()?)
     }
 
-    /// A handle on a duplicate of the process's standard handle `n` (0 stdin, 1 stdout,
-    /// 2 stderr; anything else is `ERROR_INVALID_HANDLE`), for the guest's stdio. Fails if
-    /// the process has no such handle (a GUI process, or one started with it closed).
-    pub fn stdio(n: u32) -> io::Result<WindowsHandle> {
+    /// A handle on a duplicate (`DuplicateHandle`) of the process's standard handle `fd`
+    /// (0 stdin, 1 stdout, 2 stderr, as `GetStdHandle` gives them; anything else is
+    /// `ERROR_INVALID_HANDLE`), for the guest's stdio. Fails if the process has no such
+    /// handle (a GUI process, or one started without it). For any other handle use
+    /// [`WindowsHandle::dup_from`].
+    pub fn stdio(fd: i32) -> io::Result<WindowsHandle> {
         use windows_sys::Win32::System::Console as C;
-        let which = match n {
+        let which = match fd {
             0 => C::STD_INPUT_HANDLE,
             1 => C::STD_OUTPUT_HANDLE,
             2 => C::STD_ERROR_HANDLE,

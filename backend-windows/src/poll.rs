@@ -14,7 +14,7 @@
 //! on a waitable timer (see `clock.rs`).
 
 use crate::clock::{clock_time, sleep_for, sleep_until};
-use crate::file::{pipe_available, size_of};
+use crate::file::{file_pointer, pipe_available, size_of};
 use crate::handle::{Kind, WindowsHandle};
 use wasibox_core::abi::ClockId;
 use wasibox_core::{Deadline, PollFd, Result};
@@ -47,8 +47,11 @@ fn check(p: &mut PollFd<'_, WindowsHandle>) -> bool {
             p.ready = Some(if p.write {
                 Ok(0)
             } else {
-                let pos = h.pos.unwrap_or(0);
-                size_of(raw).map(|s| s.saturating_sub(pos))
+                let pos = match h.pos {
+                    Some(p) => Ok(p),
+                    None => file_pointer(raw),
+                };
+                pos.and_then(|pos| size_of(raw).map(|s| s.saturating_sub(pos)))
             });
         }
         Kind::Directory | Kind::Char | Kind::Other => p.ready = Some(Ok(0)),
