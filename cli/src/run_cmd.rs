@@ -16,6 +16,15 @@ pub enum Backend {
     Mem,
 }
 
+/// Which wasm engine runs the guest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// wasmtime (Cranelift-compiled; compiled modules are cached).
+    Wasmtime,
+    /// wasmi (an interpreter; starts at once).
+    Wasmi,
+}
+
 /// Which WASI version to serve.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum WasiVersionArg {
@@ -55,6 +64,13 @@ pub struct RunArgs {
     /// The platform serving the guest.
     #[arg(long, value_enum, default_value_t = Backend::Posix)]
     backend: Backend,
+    /// The wasm engine.
+    #[arg(long, value_enum, default_value_t = EngineArg::Wasmtime)]
+    engine: EngineArg,
+    /// Do not read or write the compiled-module cache (wasmtime; `$XDG_CACHE_HOME/wasibox`
+    /// or `~/.cache/wasibox`).
+    #[arg(long)]
+    no_cache: bool,
     /// Seed of the mem backend's random source.
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
@@ -119,6 +135,8 @@ pub(crate) struct Common {
     policy: RightsPolicy,
     limits: Limits,
     trace: bool,
+    engine: EngineArg,
+    cache_dir: Option<PathBuf>,
 }
 
 impl Common {
@@ -176,6 +194,8 @@ pub fn run(args: RunArgs) -> ExitCode {
         },
         limits,
         trace: args.trace,
+        engine: args.engine,
+        cache_dir: if args.no_cache { None } else { cache_dir() },
     };
     let dirs: Vec<DirSpec> = args
         .dirs
@@ -192,6 +212,16 @@ pub fn run(args: RunArgs) -> ExitCode {
             crate::run_cmd::mem::run(&common, &dirs, args.seed, args.persist)
         }
     }
+}
+
+/// Where compiled modules are cached: `$XDG_CACHE_HOME/wasibox`, else `~/.cache/wasibox`.
+fn cache_dir() -> Option<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_CACHE_HOME").filter(|x| !x.is_empty()) {
+        return Some(PathBuf::from(x).join("wasibox"));
+    }
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| PathBuf::from(h).join(".cache").join("wasibox"))
 }
 
 /// A tracer that prints one line per call to stderr.
@@ -224,9 +254,22 @@ fn execute<P: Platform + 'static>(
     if common.trace {
         ctx.set_tracer(Some(stderr_tracer()));
     }
-    let engine = wasmi::Engine::default();
-    let (result, mut store) = wasibox_core::engine::wasmi::run_command(&engine, &common.wasm, ctx);
-    after(store.data_mut());
+    let result = match common.engine {
+        EngineArg::Wasmi => {
+            let engine = wasmi::Engine::default();
+            let (result, mut store) = wasibox_core::engine::wasmi::run_command(&engine, &common.wasm, ctx);
+            after(store.data_mut());
+            result
+        }
+        EngineArg::Wasmtime => {
+            let engine = wasmtime::Engine::default();
+            let cache = common.cache_dir.as_deref();
+            let (result, mut store) =
+                wasibox_core::engine::wasmtime::run_command(&engine, &common.wasm, ctx, cache);
+            after(store.data_mut());
+            result
+        }
+    };
     match result {
         Ok(Outcome::Exit(code)) => ExitCode::from((code & 0xff) as u8),
         Ok(o @ Outcome::Signal(_)) => {

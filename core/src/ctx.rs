@@ -79,6 +79,8 @@ pub struct WasiCtx<P: Platform> {
     /// Cached engine memory handle, so calls do not look `memory` up by name each time.
     #[cfg(feature = "wasmi")]
     pub(crate) wasmi_memory: Option<wasmi::Memory>,
+    #[cfg(feature = "wasmtime")]
+    pub(crate) wasmtime_memory: Option<wasmtime::Memory>,
     pub(crate) started: bool,
 }
 
@@ -121,6 +123,11 @@ impl<P: Platform> WasiCtx<P> {
     /// How the guest exited through WASI (`proc_exit`/`proc_raise`), if it did.
     pub fn exit_status(&self) -> Option<Exit> {
         self.exit
+    }
+
+    /// Whether `start`/`initialize` has run (node:wasi refuses a second call).
+    pub fn is_started(&self) -> bool {
+        self.started
     }
 
     /// Install (or remove) a tracer that sees every call.
@@ -303,6 +310,8 @@ impl<P: Platform> WasiBuilder<P> {
             exit: None,
             #[cfg(feature = "wasmi")]
             wasmi_memory: None,
+            #[cfg(feature = "wasmtime")]
+            wasmtime_memory: None,
             started: false,
         })
     }

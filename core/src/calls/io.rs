@@ -14,7 +14,7 @@ use crate::memory::{
 };
 
 /// The most bytes one call moves: its count must fit the guest's `u32`.
-const MAX_TRANSFER: usize = u32::MAX as usize;
+const MAX_TRANSFER: u64 = u32::MAX as u64;
 
 /// Bytes of the bounce buffer for memories that are not one slice.
 const BOUNCE: usize = 4096;
@@ -40,7 +40,7 @@ pub(crate) fn read_into_iovecs<M: GuestMemory + ?Sized>(
         if want == 0 {
             continue;
         }
-        if total.saturating_add(want) > MAX_TRANSFER {
+        if (total as u64).saturating_add(want as u64) > MAX_TRANSFER {
             // The count must fit the guest's u32 result; Linux says EINVAL when the
             // lengths overflow ssize_t. Do what fits, then stop.
             if total == 0 {
@@ -118,7 +118,7 @@ pub(crate) fn write_from_iovecs<M: GuestMemory + ?Sized>(
         if want == 0 {
             continue;
         }
-        if total.saturating_add(want) > MAX_TRANSFER {
+        if (total as u64).saturating_add(want as u64) > MAX_TRANSFER {
             // The count must fit the guest's u32 result; Linux says EINVAL when the
             // lengths overflow ssize_t. Do what fits, then stop.
             if total == 0 {

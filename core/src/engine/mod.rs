@@ -4,6 +4,8 @@
 
 #[cfg(feature = "wasmi")]
 pub mod wasmi;
+#[cfg(feature = "wasmtime")]
+pub mod wasmtime;
 
 use crate::ctx::Exit;
 use alloc::string::String;
