@@ -22,8 +22,8 @@
 //!   for); following links is the core's job, inside the sandbox;
 //! - accept a name Windows would read specially: device names (`CON`, `LPT1.txt`,
 //!   `COM¹`), `:` (streams, drives), `\`, wildcard and control characters, trailing dots
-//!   and spaces, 8.3 short names that alias another entry (see [`names`](crate#name-rules)
-//!   below and `RATIONALE.md`);
+//!   and spaces, 8.3 short names that alias another entry (see *Name rules* below
+//!   and `RATIONALE.md`);
 //! - name a host path the embedder did not hand in (preopens are opened by the host with
 //!   [`WindowsHandle::open_dir`]).
 //!
