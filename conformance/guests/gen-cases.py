@@ -39,6 +39,7 @@ EXTRA = {
 GUESTS = {
     # guest: (file name prefix, version)
     "rust/raw": ("", "preview1"),
+    "c/posix": ("c_", "preview1"),
     "c/unstable": ("", "unstable"),
 }
 
