@@ -66,7 +66,7 @@ prepare() {
 case "${1:-}" in
     "") die "usage: runner.sh PROGRAM.exe [ARGS...] | --prepare | --stop" ;;
     --prepare) prepare; exit 0 ;;
-    --stop) [[ -d "$prefix" ]] && wineserver -k 2>/dev/null; exit 0 ;;
+    --stop) if [[ -d "$prefix" ]]; then wineserver -k 2>/dev/null || true; fi; exit 0 ;;
 esac
 
 prepare
