@@ -298,3 +298,36 @@ fn host_file_handles_share_the_windows_file_pointer() {
     assert_eq!(&buf, b"gues");
     assert_eq!(f.p.seek(&mut h, 0, Whence::Cur), Ok(11));
 }
+
+#[test]
+fn close_advise_and_the_optional_socket_calls() {
+    use wasibox_core::abi::{Advice, RiFlags, SdFlags};
+    let f = fixture();
+    let mut h = f.open("f", create());
+    f.p.advise(&h, 0, 10, Advice::Sequential).unwrap();
+    assert_eq!(f.p.sock_accept(&h, FdFlags::empty()).err(), Some(Errno::NOTSOCK));
+    let mut buf = [0u8; 1];
+    assert_eq!(f.p.sock_recv(&mut h, &mut [&mut buf[..]], RiFlags::empty()).err(), Some(Errno::NOTSOCK));
+    assert_eq!(f.p.sock_send(&mut h, &[b"x"]).err(), Some(Errno::NOTSOCK));
+    assert_eq!(f.p.sock_shutdown(&h, SdFlags::RD).err(), Some(Errno::NOTSOCK));
+    f.p.close(h).unwrap();
+    // Closed: the file can be deleted and its name reused at once, even without POSIX
+    // delete semantics.
+    f.p.unlink_at(&f.dir, "f").unwrap();
+    f.open("f", OpenOptions { write: true, create: true, exclusive: true, ..Default::default() });
+}
+
+#[test]
+fn directory_handles_take_times_and_stat() {
+    let f = fixture();
+    f.p.mkdir_at(&f.dir, "d").unwrap();
+    let d = f.open("d", dir_opts());
+    let t = 1_500_000_000_000_000_000u64;
+    f.p.set_times(&d, SetTime::At(t), SetTime::At(t)).unwrap();
+    let st = f.p.filestat(&d).unwrap();
+    assert_eq!((st.atim, st.mtim, st.filetype, st.size), (t, t, Filetype::Directory, 0));
+    assert_eq!(st.ino, f.p.stat_at(&f.dir, "d", false).unwrap().ino);
+    // Seeking a directory is allowed (its offsets mean nothing), reading it is EISDIR.
+    let mut d = d;
+    assert_eq!(f.p.seek(&mut d, 0, Whence::Set), Ok(0));
+}
