@@ -176,21 +176,34 @@ pub fn path_open_b(
     res(e).map(|_| fd)
 }
 
+/// `rights` limited to what `dir` can hand out (its inheriting rights), as wasi-libc
+/// does: runtimes that enforce rights refuse a request beyond them.
+pub fn masked(dir: u32, rights: u64) -> u64 {
+    match fdstat(dir) {
+        Ok(st) => rights & st.inheriting,
+        Err(_) => rights,
+    }
+}
+
 /// Open for reading (following symlinks).
 pub fn open_ro(dir: u32, path: &str) -> Result<u32, i32> {
-    path_open(dir, LOOKUP_SYMLINK_FOLLOW, path, 0, RIGHTS_RO, RIGHTS_ALL, 0)
+    path_open(dir, LOOKUP_SYMLINK_FOLLOW, path, 0, masked(dir, RIGHTS_RO), masked(dir, RIGHTS_ALL), 0)
 }
 /// Open for reading and writing (following symlinks).
 pub fn open_rw(dir: u32, path: &str) -> Result<u32, i32> {
-    path_open(dir, LOOKUP_SYMLINK_FOLLOW, path, 0, RIGHTS_ALL, RIGHTS_ALL, 0)
+    path_open(dir, LOOKUP_SYMLINK_FOLLOW, path, 0, masked(dir, RIGHTS_ALL), masked(dir, RIGHTS_ALL), 0)
+}
+/// Open for writing only (following symlinks).
+pub fn open_wo(dir: u32, path: &str) -> Result<u32, i32> {
+    path_open(dir, LOOKUP_SYMLINK_FOLLOW, path, 0, masked(dir, RIGHTS_WO), masked(dir, RIGHTS_ALL), 0)
 }
 /// Open a directory.
 pub fn open_dir(dir: u32, path: &str) -> Result<u32, i32> {
-    path_open(dir, LOOKUP_SYMLINK_FOLLOW, path, OFLAGS_DIRECTORY, RIGHTS_RO, RIGHTS_ALL, 0)
+    path_open(dir, LOOKUP_SYMLINK_FOLLOW, path, OFLAGS_DIRECTORY, masked(dir, RIGHTS_RO), masked(dir, RIGHTS_ALL), 0)
 }
 /// Create (or truncate) a file for reading and writing.
 pub fn create(dir: u32, path: &str) -> Result<u32, i32> {
-    path_open(dir, LOOKUP_SYMLINK_FOLLOW, path, OFLAGS_CREAT | OFLAGS_TRUNC, RIGHTS_ALL, RIGHTS_ALL, 0)
+    path_open(dir, LOOKUP_SYMLINK_FOLLOW, path, OFLAGS_CREAT | OFLAGS_TRUNC, masked(dir, RIGHTS_ALL), masked(dir, RIGHTS_ALL), 0)
 }
 
 pub fn close(fd: u32) -> Result<(), i32> {

@@ -97,7 +97,7 @@ pub fn cases() -> Vec<Case> {
 }
 
 fn wo(path: &str) -> Result<u32, i32> {
-    path_open(D, LOOKUP_SYMLINK_FOLLOW, path, 0, RIGHTS_WO, RIGHTS_ALL, 0)
+    open_wo(D, path)
 }
 
 fn s(v: &[u8]) -> String {
@@ -359,7 +359,7 @@ fn fd_pwrite_extend(_: &Opts) {
 fn fd_pwrite_append(_: &Opts) {
     let fd = must(
         "open append",
-        path_open(D, LOOKUP_SYMLINK_FOLLOW, "file.txt", 0, RIGHTS_ALL, RIGHTS_ALL, FDFLAGS_APPEND),
+        path_open(D, LOOKUP_SYMLINK_FOLLOW, "file.txt", 0, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), FDFLAGS_APPEND),
     );
     // POSIX (and Linux): with O_APPEND, pwrite appends whatever the offset.
     ckv("pwrite(X @ 0) on append fd", pwrite(fd, b"X", 0), Ok(1));
@@ -382,7 +382,7 @@ fn fd_pwrite_readonly_enforce(o: &Opts) {
 fn fd_append_write(_: &Opts) {
     let fd = must(
         "open append",
-        path_open(D, LOOKUP_SYMLINK_FOLLOW, "file.txt", 0, RIGHTS_ALL, RIGHTS_ALL, FDFLAGS_APPEND),
+        path_open(D, LOOKUP_SYMLINK_FOLLOW, "file.txt", 0, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), FDFLAGS_APPEND),
     );
     ckv("seek(0, SET)", seek(fd, 0, WHENCE_SET), Ok(0));
     ckv("write", write(fd, b"tail\n"), Ok(5));
@@ -428,7 +428,7 @@ fn fd_fdstat_stdio(_: &Opts) {
 fn fd_fdstat_append(_: &Opts) {
     let fd = must(
         "open append",
-        path_open(D, LOOKUP_SYMLINK_FOLLOW, "file.txt", 0, RIGHTS_ALL, RIGHTS_ALL, FDFLAGS_APPEND),
+        path_open(D, LOOKUP_SYMLINK_FOLLOW, "file.txt", 0, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), FDFLAGS_APPEND),
     );
     ckv("flags", fdstat(fd).map(|s| s.flags), Ok(FDFLAGS_APPEND as u16));
 }

@@ -64,7 +64,7 @@ fn efault_environ(_: &Opts) {
     ck("environ_sizes_get(size wrapping)", unsafe { environ_sizes_get(mptr(&mut n), WRAP) }, EFAULT);
     let mut ptrs = [0u32; 8];
     let mut buf = [0u8; 256];
-    ck("environ_get(environ at end-4)", unsafe { environ_get(end() - 4, mptr(&mut buf)) }, EFAULT);
+    ck("environ_get(environ at end-2)", unsafe { environ_get(end() - 2, mptr(&mut buf)) }, EFAULT);
     ck("environ_get(environ_buf at end-1)", unsafe { environ_get(mptr(&mut ptrs), end() - 1) }, EFAULT);
 }
 

@@ -185,7 +185,7 @@ fn s(v: &[u8]) -> String {
 }
 
 fn open_nf(path: &str, oflags: u32) -> Result<u32, i32> {
-    path_open(D, 0, path, oflags, RIGHTS_RO, RIGHTS_ALL, 0)
+    path_open(D, 0, path, oflags, masked(D, RIGHTS_RO), masked(D, RIGHTS_ALL), 0)
 }
 
 fn exists(path: &str) -> bool {
@@ -216,47 +216,47 @@ fn open_missing(_: &Opts) {
 }
 
 fn open_creat(_: &Opts) {
-    let fd = path_open(D, 0, "created.txt", OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0);
+    let fd = path_open(D, 0, "created.txt", OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0);
     ckr("open(CREAT) new file", &fd, 0);
     ckv("size", filestat(fd.unwrap()).map(|s| s.size), Ok(0));
     must("write", write(fd.unwrap(), b"new"));
-    ckr("open(CREAT) in dir/", &path_open(D, 0, "dir/c2.txt", OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0), 0);
-    ckr("open(CREAT) in missing dir", &path_open(D, 0, "nodir/c.txt", OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0), ENOENT);
+    ckr("open(CREAT) in dir/", &path_open(D, 0, "dir/c2.txt", OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), 0);
+    ckr("open(CREAT) in missing dir", &path_open(D, 0, "nodir/c.txt", OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), ENOENT);
 }
 
 fn open_creat_existing(_: &Opts) {
-    let fd = path_open(D, 0, "file.txt", OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0);
+    let fd = path_open(D, 0, "file.txt", OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0);
     ckr("open(CREAT) existing", &fd, 0);
     ckv("contents kept", read(fd.unwrap(), 100).map(|v| s(&v)), Ok("hello, world\n".into()));
 }
 
 fn open_creat_excl(_: &Opts) {
-    ckr("open(CREAT|EXCL) existing file", &path_open(D, 0, "file.txt", OFLAGS_CREAT | OFLAGS_EXCL, RIGHTS_ALL, RIGHTS_ALL, 0), EEXIST);
-    ckr("open(CREAT|EXCL) existing dir", &path_open(D, 0, "dir", OFLAGS_CREAT | OFLAGS_EXCL, RIGHTS_ALL, RIGHTS_ALL, 0), EEXIST);
-    ckr("open(CREAT|EXCL) symlink", &path_open(D, LOOKUP_SYMLINK_FOLLOW, "link_file", OFLAGS_CREAT | OFLAGS_EXCL, RIGHTS_ALL, RIGHTS_ALL, 0), EEXIST);
-    ckr("open(CREAT|EXCL) new", &path_open(D, 0, "excl.txt", OFLAGS_CREAT | OFLAGS_EXCL, RIGHTS_ALL, RIGHTS_ALL, 0), 0);
+    ckr("open(CREAT|EXCL) existing file", &path_open(D, 0, "file.txt", OFLAGS_CREAT | OFLAGS_EXCL, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), EEXIST);
+    ckr("open(CREAT|EXCL) existing dir", &path_open(D, 0, "dir", OFLAGS_CREAT | OFLAGS_EXCL, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), EEXIST);
+    ckr("open(CREAT|EXCL) symlink", &path_open(D, LOOKUP_SYMLINK_FOLLOW, "link_file", OFLAGS_CREAT | OFLAGS_EXCL, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), EEXIST);
+    ckr("open(CREAT|EXCL) new", &path_open(D, 0, "excl.txt", OFLAGS_CREAT | OFLAGS_EXCL, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), 0);
 }
 
 fn open_excl_without_creat(_: &Opts) {
     // EXCL without CREAT is ignored (as on Linux).
-    ckr("open(EXCL) existing", &path_open(D, 0, "file.txt", OFLAGS_EXCL, RIGHTS_RO, RIGHTS_ALL, 0), 0);
-    ckr("open(EXCL) missing", &path_open(D, 0, "nope.txt", OFLAGS_EXCL, RIGHTS_RO, RIGHTS_ALL, 0), ENOENT);
+    ckr("open(EXCL) existing", &path_open(D, 0, "file.txt", OFLAGS_EXCL, masked(D, RIGHTS_RO), masked(D, RIGHTS_ALL), 0), 0);
+    ckr("open(EXCL) missing", &path_open(D, 0, "nope.txt", OFLAGS_EXCL, masked(D, RIGHTS_RO), masked(D, RIGHTS_ALL), 0), ENOENT);
 }
 
 fn open_trunc(_: &Opts) {
-    let fd = path_open(D, 0, "file.txt", OFLAGS_TRUNC, RIGHTS_ALL, RIGHTS_ALL, 0);
+    let fd = path_open(D, 0, "file.txt", OFLAGS_TRUNC, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0);
     ckr("open(TRUNC)", &fd, 0);
     ckv("size", filestat(fd.unwrap()).map(|s| s.size), Ok(0));
-    ckr("open(TRUNC) missing", &path_open(D, 0, "nope.txt", OFLAGS_TRUNC, RIGHTS_ALL, RIGHTS_ALL, 0), ENOENT);
+    ckr("open(TRUNC) missing", &path_open(D, 0, "nope.txt", OFLAGS_TRUNC, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), ENOENT);
 }
 
 fn open_creat_trunc_excl_new(_: &Opts) {
     let fl = OFLAGS_CREAT | OFLAGS_TRUNC | OFLAGS_EXCL;
-    let fd = path_open(D, 0, "cte.txt", fl, RIGHTS_ALL, RIGHTS_ALL, 0);
+    let fd = path_open(D, 0, "cte.txt", fl, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0);
     ckr("open(CREAT|TRUNC|EXCL) new", &fd, 0);
     must("write", write(fd.unwrap(), b"cte"));
-    ckr("open(CREAT|TRUNC|EXCL) again", &path_open(D, 0, "cte.txt", fl, RIGHTS_ALL, RIGHTS_ALL, 0), EEXIST);
-    ckr("open(CREAT|TRUNC) existing", &path_open(D, 0, "dir/a.txt", OFLAGS_CREAT | OFLAGS_TRUNC, RIGHTS_ALL, RIGHTS_ALL, 0), 0);
+    ckr("open(CREAT|TRUNC|EXCL) again", &path_open(D, 0, "cte.txt", fl, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), EEXIST);
+    ckr("open(CREAT|TRUNC) existing", &path_open(D, 0, "dir/a.txt", OFLAGS_CREAT | OFLAGS_TRUNC, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), 0);
     ckv("dir/a.txt size", stat(D, "dir/a.txt").map(|s| s.size), Ok(0));
 }
 
@@ -284,12 +284,12 @@ fn open_dir_for_write(_: &Opts) {
     let r = path_open(D, 0, "dir", 0, RIGHT_FD_WRITE | RIGHT_FD_READ, 0, 0);
     ckr("open dir with FD_WRITE", &r, EISDIR);
     // Asking for FD_WRITE means opening for writing (compat policy): O_RDWR|O_DIRECTORY is EISDIR.
-    let r = path_open(D, 0, "dir", OFLAGS_DIRECTORY, RIGHTS_ALL, RIGHTS_ALL, 0);
+    let r = path_open(D, 0, "dir", OFLAGS_DIRECTORY, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0);
     ckr("open(DIRECTORY) with all rights", &r, EISDIR);
 }
 
 fn open_dir_trunc(_: &Opts) {
-    ckr("open(TRUNC) dir", &path_open(D, 0, "dir", OFLAGS_TRUNC, RIGHTS_ALL, RIGHTS_ALL, 0), EISDIR);
+    ckr("open(TRUNC) dir", &path_open(D, 0, "dir", OFLAGS_TRUNC, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), EISDIR);
 }
 
 fn open_dot(_: &Opts) {
@@ -318,8 +318,8 @@ fn open_dotdot_escape(_: &Opts) {
     ckr("open ../base/file.txt", &open_nf("../base/file.txt", 0), ENOTCAPABLE);
     ckr("open dir/../../x", &open_nf("dir/../../x", 0), ENOTCAPABLE);
     let sub = must("open dir", open_dir(D, "dir"));
-    ckr("open .. from dir fd", &path_open(sub, 0, "..", OFLAGS_DIRECTORY, RIGHTS_RO, RIGHTS_ALL, 0), ENOTCAPABLE);
-    ckr("open ../file.txt from dir fd", &path_open(sub, 0, "../file.txt", 0, RIGHTS_RO, RIGHTS_ALL, 0), ENOTCAPABLE);
+    ckr("open .. from dir fd", &path_open(sub, 0, "..", OFLAGS_DIRECTORY, masked(sub, RIGHTS_RO), masked(sub, RIGHTS_ALL), 0), ENOTCAPABLE);
+    ckr("open ../file.txt from dir fd", &path_open(sub, 0, "../file.txt", 0, masked(sub, RIGHTS_RO), masked(sub, RIGHTS_ALL), 0), ENOTCAPABLE);
 }
 
 fn open_dotdot_escape_deep(_: &Opts) {
@@ -332,19 +332,19 @@ fn open_absolute(_: &Opts) {
     ckr("open /file.txt", &open_nf("/file.txt", 0), ENOTCAPABLE);
     ckr("open /", &open_nf("/", OFLAGS_DIRECTORY), ENOTCAPABLE);
     ckr("open /etc/passwd", &open_nf("/etc/passwd", 0), ENOTCAPABLE);
-    ckr("open(CREAT) /new.txt", &path_open(D, 0, "/new.txt", OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0), ENOTCAPABLE);
+    ckr("open(CREAT) /new.txt", &path_open(D, 0, "/new.txt", OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), ENOTCAPABLE);
 }
 
 fn open_through_file(_: &Opts) {
     ckr("open file.txt/x", &open_nf("file.txt/x", 0), ENOTDIR);
-    ckr("open(CREAT) file.txt/x", &path_open(D, 0, "file.txt/x", OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0), ENOTDIR);
+    ckr("open(CREAT) file.txt/x", &path_open(D, 0, "file.txt/x", OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), ENOTDIR);
     ckr("open file.txt/..", &open_nf("file.txt/..", 0), ENOTDIR);
 }
 
 fn open_trailing_slash_file(_: &Opts) {
     ckr("open file.txt/", &open_nf("file.txt/", 0), ENOTDIR);
     ckr("open file.txt//", &open_nf("file.txt//", 0), ENOTDIR);
-    ckr("open link_file/ (follow)", &path_open(D, LOOKUP_SYMLINK_FOLLOW, "link_file/", 0, RIGHTS_RO, RIGHTS_ALL, 0), ENOTDIR);
+    ckr("open link_file/ (follow)", &path_open(D, LOOKUP_SYMLINK_FOLLOW, "link_file/", 0, masked(D, RIGHTS_RO), masked(D, RIGHTS_ALL), 0), ENOTDIR);
 }
 
 fn open_trailing_slash_dir(_: &Opts) {
@@ -355,9 +355,9 @@ fn open_trailing_slash_dir(_: &Opts) {
 }
 
 fn open_trailing_slash_creat(_: &Opts) {
-    ckr("open(CREAT) newfile/", &path_open(D, 0, "newfile/", OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0), EISDIR);
+    ckr("open(CREAT) newfile/", &path_open(D, 0, "newfile/", OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), EISDIR);
     ckb("nothing created", !exists("newfile"));
-    ckr("open(CREAT) dir/ (existing dir)", &path_open(D, 0, "dir/", OFLAGS_CREAT, RIGHTS_RO, RIGHTS_ALL, 0), EISDIR);
+    ckr("open(CREAT) dir/ (existing dir)", &path_open(D, 0, "dir/", OFLAGS_CREAT, masked(D, RIGHTS_RO), masked(D, RIGHTS_ALL), 0), EISDIR);
 }
 
 fn open_double_slash(_: &Opts) {
@@ -379,9 +379,9 @@ fn open_badf(_: &Opts) {
 fn open_name_too_long(_: &Opts) {
     let long = "n".repeat(256);
     ckr("open 256-byte name", &open_nf(&long, 0), ENAMETOOLONG);
-    ckr("open(CREAT) 256-byte name", &path_open(D, 0, &long, OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0), ENAMETOOLONG);
+    ckr("open(CREAT) 256-byte name", &path_open(D, 0, &long, OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), ENAMETOOLONG);
     let ok = "m".repeat(255);
-    ckr("open(CREAT) 255-byte name", &path_open(D, 0, &ok, OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0), 0);
+    ckr("open(CREAT) 255-byte name", &path_open(D, 0, &ok, OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), 0);
 }
 
 fn open_long_path_ok(_: &Opts) {
@@ -397,26 +397,26 @@ fn open_long_path_ok(_: &Opts) {
     }
     p.push_str("/leaf.txt");
     ckv("path length", p.len(), 848);
-    ckr("open(CREAT) deep path", &path_open(D, 0, &p, OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0), 0);
+    ckr("open(CREAT) deep path", &path_open(D, 0, &p, OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), 0);
     ckr("stat deep path", &stat(D, &p), 0);
 }
 
 fn open_nul_in_path(_: &Opts) {
-    ckr("open \"file.txt\\0\"", &path_open_b(D, 0, b"file.txt\0", 0, RIGHTS_RO, RIGHTS_ALL, 0), EINVAL);
-    ckr("open \"fi\\0le.txt\"", &path_open_b(D, 0, b"fi\0le.txt", 0, RIGHTS_RO, RIGHTS_ALL, 0), EINVAL);
-    ckr("open(CREAT) \"new\\0x\"", &path_open_b(D, 0, b"new\0x", OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0), EINVAL);
+    ckr("open \"file.txt\\0\"", &path_open_b(D, 0, b"file.txt\0", 0, masked(D, RIGHTS_RO), masked(D, RIGHTS_ALL), 0), EINVAL);
+    ckr("open \"fi\\0le.txt\"", &path_open_b(D, 0, b"fi\0le.txt", 0, masked(D, RIGHTS_RO), masked(D, RIGHTS_ALL), 0), EINVAL);
+    ckr("open(CREAT) \"new\\0x\"", &path_open_b(D, 0, b"new\0x", OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), EINVAL);
 }
 
 fn open_invalid_utf8(_: &Opts) {
-    ckr("open \"\\xff\"", &path_open_b(D, 0, b"\xff", 0, RIGHTS_RO, RIGHTS_ALL, 0), EILSEQ);
-    ckr("open(CREAT) \"a\\xc3\"", &path_open_b(D, 0, b"a\xc3", OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0), EILSEQ);
-    ckr("open(CREAT) \"\\xed\\xa0\\x80\" (surrogate)", &path_open_b(D, 0, b"\xed\xa0\x80", OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0), EILSEQ);
+    ckr("open \"\\xff\"", &path_open_b(D, 0, b"\xff", 0, masked(D, RIGHTS_RO), masked(D, RIGHTS_ALL), 0), EILSEQ);
+    ckr("open(CREAT) \"a\\xc3\"", &path_open_b(D, 0, b"a\xc3", OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), EILSEQ);
+    ckr("open(CREAT) \"\\xed\\xa0\\x80\" (surrogate)", &path_open_b(D, 0, b"\xed\xa0\x80", OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), EILSEQ);
 }
 
 fn open_fdflags_recorded(_: &Opts) {
-    let fd = must("open", path_open(D, 0, "file.txt", 0, RIGHTS_ALL, RIGHTS_ALL, FDFLAGS_APPEND));
+    let fd = must("open", path_open(D, 0, "file.txt", 0, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), FDFLAGS_APPEND));
     ckv("APPEND", fdstat(fd).map(|s| s.flags), Ok(FDFLAGS_APPEND as u16));
-    let fd = must("open", path_open(D, 0, "file.txt", 0, RIGHTS_RO, RIGHTS_ALL, 0));
+    let fd = must("open", path_open(D, 0, "file.txt", 0, masked(D, RIGHTS_RO), masked(D, RIGHTS_ALL), 0));
     ckv("none", fdstat(fd).map(|s| s.flags), Ok(0));
 }
 
@@ -478,7 +478,7 @@ fn symlink_open_nofollow(_: &Opts) {
 fn symlink_open_nofollow_directory(_: &Opts) {
     ckr("open(DIRECTORY) link_dir (nofollow)", &open_nf("link_dir", OFLAGS_DIRECTORY), ENOTDIR);
     ckr("open(DIRECTORY) link_file (nofollow)", &open_nf("link_file", OFLAGS_DIRECTORY), ENOTDIR);
-    ckr("open(DIRECTORY) link_dir (follow)", &path_open(D, LOOKUP_SYMLINK_FOLLOW, "link_dir", OFLAGS_DIRECTORY, RIGHTS_RO, RIGHTS_ALL, 0), 0);
+    ckr("open(DIRECTORY) link_dir (follow)", &path_open(D, LOOKUP_SYMLINK_FOLLOW, "link_dir", OFLAGS_DIRECTORY, masked(D, RIGHTS_RO), masked(D, RIGHTS_ALL), 0), 0);
 }
 
 fn symlink_open_dir_link(_: &Opts) {
@@ -489,19 +489,19 @@ fn symlink_open_dir_link(_: &Opts) {
 
 fn symlink_open_dangling(_: &Opts) {
     ckr("open dangling (follow)", &open_ro(D, "dangling"), ENOENT);
-    ckr("open(DIRECTORY) dangling (follow)", &path_open(D, LOOKUP_SYMLINK_FOLLOW, "dangling", OFLAGS_DIRECTORY, RIGHTS_RO, RIGHTS_ALL, 0), ENOENT);
+    ckr("open(DIRECTORY) dangling (follow)", &path_open(D, LOOKUP_SYMLINK_FOLLOW, "dangling", OFLAGS_DIRECTORY, masked(D, RIGHTS_RO), masked(D, RIGHTS_ALL), 0), ENOENT);
 }
 
 fn symlink_open_dangling_creat(_: &Opts) {
     // Linux: O_CREAT through a dangling symlink creates its target.
-    let r = path_open(D, LOOKUP_SYMLINK_FOLLOW, "dangling", OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0);
+    let r = path_open(D, LOOKUP_SYMLINK_FOLLOW, "dangling", OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0);
     ckr("open(CREAT) dangling (follow)", &r, 0);
     ckv("missing now", kind("missing"), "regular_file".into());
     ckv("dangling still a symlink", kind("dangling"), "symbolic_link".into());
 }
 
 fn symlink_open_dangling_creat_excl(_: &Opts) {
-    let r = path_open(D, LOOKUP_SYMLINK_FOLLOW, "dangling", OFLAGS_CREAT | OFLAGS_EXCL, RIGHTS_ALL, RIGHTS_ALL, 0);
+    let r = path_open(D, LOOKUP_SYMLINK_FOLLOW, "dangling", OFLAGS_CREAT | OFLAGS_EXCL, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0);
     ckr("open(CREAT|EXCL) dangling", &r, EEXIST);
     ckb("target not created", !exists("missing"));
 }
@@ -516,7 +516,7 @@ fn symlink_open_loop(_: &Opts) {
 fn symlink_open_self_loop(_: &Opts) {
     must("symlink", symlink("self", D, "self"));
     ckr("open self (follow)", &open_ro(D, "self"), ELOOP);
-    ckr("open(CREAT) self (follow)", &path_open(D, LOOKUP_SYMLINK_FOLLOW, "self", OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0), ELOOP);
+    ckr("open(CREAT) self (follow)", &path_open(D, LOOKUP_SYMLINK_FOLLOW, "self", OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), ELOOP);
 }
 
 fn make_chain(n: usize) {
@@ -558,7 +558,7 @@ fn symlink_escape_target(_: &Opts) {
     ckr("open escape_link (follow)", &open_ro(D, "escape_link"), ENOTCAPABLE);
     ckr("stat escape_link (follow)", &stat(D, "escape_link"), ENOTCAPABLE);
     ckv("lstat escape_link", kind("escape_link"), "symbolic_link".into());
-    ckr("open(CREAT) escape_link (follow)", &path_open(D, LOOKUP_SYMLINK_FOLLOW, "escape_link", OFLAGS_CREAT, RIGHTS_ALL, RIGHTS_ALL, 0), ENOTCAPABLE);
+    ckr("open(CREAT) escape_link (follow)", &path_open(D, LOOKUP_SYMLINK_FOLLOW, "escape_link", OFLAGS_CREAT, masked(D, RIGHTS_ALL), masked(D, RIGHTS_ALL), 0), ENOTCAPABLE);
 }
 
 fn symlink_escape_via_dotdot_chain(_: &Opts) {
