@@ -41,7 +41,7 @@ const READDIR_BATCH: usize = 64;
 ///   `noatime`).
 /// - **Directories** report size 4096 and `nlink` = 2 + number of
 ///   subdirectories (0 once removed), like tmpfs.
-/// - **Pipes** (stdio) report filetype `CharacterDevice`, size 0, `nlink` 1, timestamps
+/// - **Pipes** (stdio) report filetype `Unknown` (what a FIFO is in WASI, as the posix backend reports a host pipe: `isatty` is false), size 0, `nlink` 1, timestamps
 ///   0; `set_times` on them is accepted and ignored. An empty pipe whose writing end is
 ///   open reads as end-of-file (0 bytes) in blocking mode, since nothing could fill it
 ///   while the guest waits; in `NONBLOCK` mode it is `EAGAIN`. Writing to a full pipe
@@ -207,7 +207,7 @@ fn pipe_stat(p: &MemPipe) -> Filestat {
     Filestat {
         dev: MEM_DEV,
         ino: p.ino(),
-        filetype: Filetype::CharacterDevice,
+        filetype: Filetype::Unknown,
         nlink: 1,
         size: 0,
         atim: 0,
@@ -267,7 +267,7 @@ impl Platform for MemPlatform {
         self.fault("filetype")?;
         Ok(match &h.target {
             Target::Node(n) => n.kind.filetype(),
-            Target::Pipe(_) => Filetype::CharacterDevice,
+            Target::Pipe(_) => Filetype::Unknown,
         })
     }
 

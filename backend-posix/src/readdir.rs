@@ -1,9 +1,10 @@
 //! `fd_readdir`: a directory stream kept open and positioned in the handle.
 //!
-//! Cookies are the kernel's own positions on Linux: an entry's `next` is its `d_off` from
-//! `getdents64`, and resuming anywhere is one `lseek` on the stream. Elsewhere (macOS,
-//! FreeBSD: `readdir(3)` gives no position) a cookie is the index of the next entry, and
-//! resuming anywhere but where the stream stands is a rewind and a skip.
+//! A cookie is the index of the next entry (1 after `.`, 2 after `..`, ...), on every
+//! host. Not the kernel's `d_off`: on ext4 that is a 63-bit hash, and wasi-libc keeps
+//! `telldir` positions in a 32-bit `long`, so `seekdir(telldir())` would land elsewhere.
+//! Small indexes are also what wasmtime and the mem backend hand out. Resuming anywhere
+//! but where the stream stands is a rewind and a skip (rare: `seekdir`).
 //!
 //! Resuming at the cookie the last call handed out costs nothing on any host: the stream
 //! is already there, and the one entry the sink refused (a guest buffer that filled up) is
@@ -36,8 +37,7 @@ pub(crate) struct DirStream {
     /// The cookie the stream stands at (the next `read` returns the entry that resumes
     /// from it); `None` when unknown (fresh, or after an error).
     at: Option<u64>,
-    /// Index of the next entry, for hosts whose cookies are indexes.
-    #[cfg_attr(any(target_os = "linux", target_os = "android"), allow(dead_code))]
+    /// Index of the next entry: cookies are indexes.
     index: u64,
     pending: Option<Pending>,
 }
@@ -56,13 +56,8 @@ impl DirStream {
             Ok(e) => e,
             Err(e) => return Some(Err(e)),
         };
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        let next = entry.offset() as u64;
-        #[cfg(not(any(target_os = "linux", target_os = "android")))]
-        let next = {
-            self.index += 1;
-            self.index
-        };
+        self.index += 1;
+        let next = self.index;
         Some(Ok((entry, next)))
     }
 
@@ -76,25 +71,15 @@ impl DirStream {
             self.at = Some(0);
             return Ok(());
         }
-        #[cfg(all(any(target_os = "linux", target_os = "android"), target_pointer_width = "64"))]
-        {
-            // d_off values are what the kernel handed out as i64.
-            self.dir.seek(cookie as i64)?;
-            self.at = Some(cookie);
-            Ok(())
-        }
-        #[cfg(not(all(any(target_os = "linux", target_os = "android"), target_pointer_width = "64")))]
-        {
-            self.dir.rewind();
-            while let Some(r) = self.next_entry() {
-                let (_, next) = r?;
-                if next == cookie {
-                    break;
-                }
+        self.dir.rewind();
+        while let Some(r) = self.next_entry() {
+            let (_, next) = r?;
+            if next == cookie {
+                break;
             }
-            self.at = Some(cookie);
-            Ok(())
         }
+        self.at = Some(cookie);
+        Ok(())
     }
 }
 
