@@ -40,6 +40,7 @@ GUESTS = {
     # guest: (file name prefix, version)
     "rust/raw": ("", "preview1"),
     "c/posix": ("c_", "preview1"),
+    "rust/std_fs": ("std_fs_", "preview1"),
     "c/unstable": ("", "unstable"),
 }
 
@@ -73,9 +74,64 @@ def native_list(guest):
     return (HERE / lang / f"{name}.cases").read_text().splitlines()
 
 
+# Single cases of single-purpose guests: (area, file name, guest, functions, fields).
+BF = ["fixtures/base", "fixtures/other"]
+SINGLE = [
+    ("std", "tree_copy_basic", "rust/std_tree_copy", "fd_readdir path_open fd_read fd_write path_create_directory path_readlink path_symlink environ_get args_get proc_exit",
+     {"args": ["base", "other/copy"], "env": {"COPY_LABEL": "first copy", "COPY_SKIP": "abs_link"}, "dirs": BF}),
+    ("std", "tree_copy_with_absolute_link", "rust/std_tree_copy", "fd_readdir path_readlink path_symlink",
+     {"args": ["base", "other/copy"], "dirs": BF}),
+    ("std", "tree_copy_exit_code", "rust/std_tree_copy", "proc_exit fd_readdir",
+     {"args": ["base/dir", "other/d", "3"], "dirs": BF}),
+    ("std", "tree_copy_missing_source", "rust/std_tree_copy", "fd_readdir path_create_directory",
+     {"args": ["base/nope", "other/x"], "dirs": BF}),
+    ("std", "tree_copy_escape", "rust/std_tree_copy", "path_create_directory",
+     {"args": ["base", "base/../outside"], "dirs": BF}),
+    ("std", "tree_copy_into_same_preopen", "rust/std_tree_copy", "fd_readdir path_open",
+     {"args": ["base/dir", "base/dir2", "0"], "env": {"COPY_LABEL": ""}, "dirs": ["fixtures/base"]}),
+    ("std", "tree_copy_other", "rust/std_tree_copy", "fd_readdir path_open",
+     {"args": ["other", "base/o2", "125"], "dirs": BF}),
+    ("args_env", "std_args_unicode", "rust/std_env", "args_get args_sizes_get",
+     {"args": ["args", "", "=", "a=b", "ü", "日本", "with space", "-x", "\\"]}),
+    ("args_env", "std_args_none", "rust/std_env", "args_get args_sizes_get", {"args": ["args"]}),
+    ("args_env", "std_env_vars", "rust/std_env", "environ_get environ_sizes_get",
+     {"args": ["env"], "env": {"PATH": "/bin", "EMPTY": "", "EQUALS": "x=y=z", "UNICODE": "ñ€😀", "lower": "v"}}),
+    ("args_env", "std_env_none", "rust/std_env", "environ_get environ_sizes_get", {"args": ["env"]}),
+    ("args_env", "std_env_get", "rust/std_env", "environ_get",
+     {"args": ["get", "HOME", "EMPTY", "UNI", "A"], "env": {"EMPTY": "", "UNI": "ñ", "A": "1"}}),
+    ("args_env", "std_cwd", "rust/std_env", "fd_prestat_get", {"args": ["cwd"]}),
+    ("proc", "std_exit_0", "rust/std_env", "proc_exit", {"args": ["exit", "0"]}),
+    ("proc", "std_exit_17", "rust/std_env", "proc_exit", {"args": ["exit", "17"]}),
+    ("proc", "std_exit_125", "rust/std_env", "proc_exit", {"args": ["exit", "125"]}),
+    ("proc", "std_exit_255", "rust/std_env", "proc_exit", {"args": ["exit", "255"]}),
+    ("stdio", "std_io_upper", "rust/std_io", "fd_read fd_write", {"args": ["upper"], "stdin": "hello\nWörld\nlast line without newline"}),
+    ("stdio", "std_io_wc", "rust/std_io", "fd_read", {"args": ["wc"], "stdin": "one two\n three \n\nfour"}),
+    ("stdio", "std_io_wc_empty", "rust/std_io", "fd_read", {"args": ["wc"]}),
+    ("stdio", "std_io_interleave", "rust/std_io", "fd_write", {"args": ["interleave"]}),
+    ("stdio", "std_io_big", "rust/std_io", "fd_write", {"args": ["big"]}),
+    ("stdio", "std_io_bytes", "rust/std_io", "fd_read", {"args": ["bytes"], "stdin": "é\u0000\u0001~"}),
+]
+
+
+def write_singles():
+    for area, name, guest, funcs, fields in SINGLE:
+        path = CASES / area / f"{name}.json"
+        case = ref.load_case(path) if path.exists() else {}
+        case["guest"] = guest
+        case["functions"] = funcs.split()
+        for k, v in fields.items():
+            case[k] = v
+        case.setdefault("exit_code", 0)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ref.write_case(path, case)
+
+
 def main():
     out_dir = sys.argv[1]
-    only = sys.argv[2:] or list(GUESTS)
+    only = sys.argv[2:] or list(GUESTS) + ["single"]
+    if "single" in only:
+        write_singles()
+        only = [g for g in only if g != "single"]
     for guest in only:
         prefix, version = GUESTS[guest]
         n_new = 0

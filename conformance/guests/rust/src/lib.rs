@@ -508,3 +508,17 @@ pub fn prestat_name(fd: u32) -> Result<String, i32> {
     res(unsafe { sys::fd_prestat_dir_name(fd, mptr(&mut name[..]), len as u32) })?;
     Ok(String::from_utf8_lossy(&name).into_owned())
 }
+
+/// `symlink(2)` through wasi-libc (std's `std::os::wasi::fs::symlink_path` is unstable).
+pub fn std_symlink(target: &str, path: &str) -> std::io::Result<()> {
+    extern "C" {
+        fn symlink(target: *const core::ffi::c_char, path: *const core::ffi::c_char) -> core::ffi::c_int;
+    }
+    let t = std::ffi::CString::new(target).unwrap();
+    let p = std::ffi::CString::new(path).unwrap();
+    if unsafe { symlink(t.as_ptr(), p.as_ptr()) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
