@@ -67,6 +67,40 @@ impl fmt::Display for RunError {
 #[cfg(feature = "std")]
 impl std::error::Error for RunError {}
 
+/// node:wasi's preconditions of `start(instance)`, shared by the engines: not started
+/// before, exports `_start`, does not export `_initialize`.
+pub(crate) fn check_start(started: bool, has_start: bool, has_initialize: bool) -> Result<(), RunError> {
+    if started {
+        return Err(RunError::Start("WASI start() or initialize() has already been called".into()));
+    }
+    if !has_start {
+        return Err(RunError::Start("the instance does not export a function \"_start\": () -> ()".into()));
+    }
+    if has_initialize {
+        return Err(RunError::Start(
+            "the instance exports \"_initialize\": it is a reactor, use initialize()".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// node:wasi's preconditions of `initialize(instance)`: not started before, does not
+/// export `_start`.
+pub(crate) fn check_initialize(started: bool, has_start: bool) -> Result<(), RunError> {
+    if started {
+        return Err(RunError::Start("WASI start() or initialize() has already been called".into()));
+    }
+    if has_start {
+        return Err(RunError::Start("the instance exports \"_start\": it is a command, use start()".into()));
+    }
+    Ok(())
+}
+
+/// The error when no memory named `memory` is exported (and none was bound).
+pub(crate) fn no_memory() -> RunError {
+    RunError::Start("the instance does not export a memory named \"memory\"".into())
+}
+
 /// The error an engine sees when the guest exits through WASI. It unwinds the guest's
 /// stack back to the host, which turns it into an [`Outcome`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

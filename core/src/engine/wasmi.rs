@@ -10,7 +10,7 @@
 //! let outcome = wasibox_core::engine::wasmi::start(&mut store, &instance)?;
 //! ```
 
-use super::{ExitError, Outcome, RunError};
+use super::{check_initialize, check_start, no_memory, ExitError, Outcome, RunError};
 use crate::abi::Version;
 use crate::ctx::WasiCtx;
 use crate::dispatch::{call, Func};
@@ -129,7 +129,7 @@ fn exported_memory<T: WasiView>(store: &mut Store<T>, instance: &Instance) -> Re
             bind_memory(store, m);
             Ok(())
         }
-        None => Err(RunError::Start("the instance does not export a memory named \"memory\"".into())),
+        None => Err(no_memory()),
     }
 }
 
@@ -147,17 +147,10 @@ fn outcome_of(err: wasmi::Error) -> Result<Outcome, RunError> {
 /// `_start`, one that exports `_initialize`, one without an exported memory (unless one
 /// was bound with [`bind_memory`]), and a second call.
 pub fn start<T: WasiView>(store: &mut Store<T>, instance: &Instance) -> Result<Outcome, RunError> {
-    if store.data_mut().wasi().started {
-        return Err(RunError::Start("WASI start() or initialize() has already been called".into()));
-    }
-    let start = instance.get_typed_func::<(), ()>(&*store, "_start").map_err(|_| {
-        RunError::Start("the instance does not export a function \"_start\": () -> ()".into())
-    })?;
-    if instance.get_func(&*store, "_initialize").is_some() {
-        return Err(RunError::Start(
-            "the instance exports \"_initialize\": it is a reactor, use initialize()".into(),
-        ));
-    }
+    let start = instance.get_typed_func::<(), ()>(&*store, "_start").ok();
+    let has_initialize = instance.get_func(&*store, "_initialize").is_some();
+    check_start(store.data_mut().wasi().started, start.is_some(), has_initialize)?;
+    let Some(start) = start else { return Err(RunError::Start("no _start".into())) };
     exported_memory(store, instance)?;
     store.data_mut().wasi().started = true;
     match start.call(&mut *store, ()) {
@@ -169,12 +162,8 @@ pub fn start<T: WasiView>(store: &mut Store<T>, instance: &Instance) -> Result<O
 /// node:wasi's `initialize(instance)`: run `_initialize` of a reactor, if it exports one.
 /// Refuses an instance that exports `_start`, one without a memory, and a second call.
 pub fn initialize<T: WasiView>(store: &mut Store<T>, instance: &Instance) -> Result<(), RunError> {
-    if store.data_mut().wasi().started {
-        return Err(RunError::Start("WASI start() or initialize() has already been called".into()));
-    }
-    if instance.get_func(&*store, "_start").is_some() {
-        return Err(RunError::Start("the instance exports \"_start\": it is a command, use start()".into()));
-    }
+    let has_start = instance.get_func(&*store, "_start").is_some();
+    check_initialize(store.data_mut().wasi().started, has_start)?;
     exported_memory(store, instance)?;
     store.data_mut().wasi().started = true;
     if let Some(init) = instance.get_func(&*store, "_initialize") {

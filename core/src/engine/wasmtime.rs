@@ -5,7 +5,7 @@
 //! Each import is a typed `func_wrap` closure; the guest memory is looked up by name
 //! once and cached in the context, so a call costs a memory-and-store borrow and a jump.
 
-use super::{ExitError, Outcome, RunError};
+use super::{check_initialize, check_start, no_memory, ExitError, Outcome, RunError};
 use crate::abi::Version;
 use crate::ctx::WasiCtx;
 use crate::dispatch::{call, Func};
@@ -118,7 +118,7 @@ fn exported_memory<T: WasiView>(store: &mut Store<T>, instance: &Instance) -> Re
             bind_memory(store, m);
             Ok(())
         }
-        None => Err(RunError::Start("the instance does not export a memory named \"memory\"".into())),
+        None => Err(no_memory()),
     }
 }
 
@@ -131,17 +131,10 @@ fn outcome_of(err: wasmtime::Error) -> Result<Outcome, RunError> {
 
 /// node:wasi's `start(instance)` (see the wasmi engine's `start` for the rules).
 pub fn start<T: WasiView>(store: &mut Store<T>, instance: &Instance) -> Result<Outcome, RunError> {
-    if store.data_mut().wasi().started {
-        return Err(RunError::Start("WASI start() or initialize() has already been called".into()));
-    }
-    let start = instance.get_typed_func::<(), ()>(&mut *store, "_start").map_err(|_| {
-        RunError::Start("the instance does not export a function \"_start\": () -> ()".into())
-    })?;
-    if instance.get_func(&mut *store, "_initialize").is_some() {
-        return Err(RunError::Start(
-            "the instance exports \"_initialize\": it is a reactor, use initialize()".into(),
-        ));
-    }
+    let start = instance.get_typed_func::<(), ()>(&mut *store, "_start").ok();
+    let has_initialize = instance.get_func(&mut *store, "_initialize").is_some();
+    check_start(store.data_mut().wasi().started, start.is_some(), has_initialize)?;
+    let Some(start) = start else { return Err(RunError::Start("no _start".into())) };
     exported_memory(store, instance)?;
     store.data_mut().wasi().started = true;
     match start.call(&mut *store, ()) {
@@ -152,12 +145,8 @@ pub fn start<T: WasiView>(store: &mut Store<T>, instance: &Instance) -> Result<O
 
 /// node:wasi's `initialize(instance)`.
 pub fn initialize<T: WasiView>(store: &mut Store<T>, instance: &Instance) -> Result<(), RunError> {
-    if store.data_mut().wasi().started {
-        return Err(RunError::Start("WASI start() or initialize() has already been called".into()));
-    }
-    if instance.get_func(&mut *store, "_start").is_some() {
-        return Err(RunError::Start("the instance exports \"_start\": it is a command, use start()".into()));
-    }
+    let has_start = instance.get_func(&mut *store, "_start").is_some();
+    check_initialize(store.data_mut().wasi().started, has_start)?;
     exported_memory(store, instance)?;
     store.data_mut().wasi().started = true;
     if let Some(init) = instance.get_func(&mut *store, "_initialize") {
