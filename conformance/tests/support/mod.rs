@@ -37,13 +37,20 @@ pub const O_TRUNC: u32 = 8;
 
 /// Object-safe view of a `WasiCtx<P>`, so tests can be written once for every backend.
 pub trait Dispatch {
-    fn dispatch(&mut self, mem: &mut [u8], version: Version, func: Func, args: &[u64]) -> Result<Errno, Exit>;
+    fn dispatch(&mut self, mem: &mut [u8], version: Version, func: Func, args: &[u64])
+        -> Result<Errno, Exit>;
     /// (fd, filetype if known) of every open descriptor, for invariant checks.
     fn fd_list(&self) -> Vec<u32>;
 }
 
 impl<P: Platform> Dispatch for WasiCtx<P> {
-    fn dispatch(&mut self, mem: &mut [u8], version: Version, func: Func, args: &[u64]) -> Result<Errno, Exit> {
+    fn dispatch(
+        &mut self,
+        mem: &mut [u8],
+        version: Version,
+        func: Func,
+        args: &[u64],
+    ) -> Result<Errno, Exit> {
         call(self, mem, version, func, args)
     }
     fn fd_list(&self) -> Vec<u32> {
@@ -119,7 +126,15 @@ impl Guest {
     }
 
     /// `path_open`; returns the new fd.
-    pub fn open(&mut self, dirfd: u32, dirflags: u32, path: &[u8], oflags: u32, base: u64, fdflags: u32) -> Result<u32, Errno> {
+    pub fn open(
+        &mut self,
+        dirfd: u32,
+        dirflags: u32,
+        path: &[u8],
+        oflags: u32,
+        base: u64,
+        fdflags: u32,
+    ) -> Result<u32, Errno> {
         let (p, l) = self.path_a(path);
         let e = self.call(
             Func::PathOpen,
