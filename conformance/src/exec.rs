@@ -11,21 +11,35 @@ use wasibox_core::{Platform, RightsPolicy, WasiBuilder, WasiCtx};
 /// A backend the suite can run on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Backend {
-    /// `wasibox-mem`.
+    /// `wasibox-mem` (every host).
     Mem,
-    /// `wasibox-posix`.
+    /// `wasibox-posix` (Unix hosts).
+    #[cfg(unix)]
     Posix,
+    /// `wasibox-windows` (Windows hosts; under Wine on Linux).
+    #[cfg(windows)]
+    Windows,
 }
 
 impl Backend {
-    /// All backends this build can run.
+    /// All backends this build can run: mem and the host's own.
+    #[cfg(unix)]
     pub const ALL: [Backend; 2] = [Backend::Mem, Backend::Posix];
+    /// All backends this build can run: mem and the host's own.
+    #[cfg(windows)]
+    pub const ALL: [Backend; 2] = [Backend::Mem, Backend::Windows];
+    /// All backends this build can run.
+    #[cfg(not(any(unix, windows)))]
+    pub const ALL: [Backend; 1] = [Backend::Mem];
 
     /// Its name in tables and in `skip` maps.
     pub fn name(self) -> &'static str {
         match self {
             Backend::Mem => "mem",
+            #[cfg(unix)]
             Backend::Posix => "posix",
+            #[cfg(windows)]
+            Backend::Windows => "windows",
         }
     }
 
@@ -33,6 +47,25 @@ impl Backend {
     pub fn from_name(s: &str) -> Option<Backend> {
         Backend::ALL.into_iter().find(|b| b.name() == s)
     }
+
+    /// Whether this is the Windows backend running under Wine, which cannot do
+    /// everything Windows does (see `suite::wine_plan`).
+    pub fn under_wine(self) -> bool {
+        match self {
+            #[cfg(windows)]
+            Backend::Windows => wasibox_windows::running_under_wine(),
+            _ => false,
+        }
+    }
+}
+
+/// Whether a run's fixtures get their symlinks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Links {
+    /// As committed.
+    Keep,
+    /// Left out (the control run for hosts that cannot make symlinks: Wine).
+    Omit,
 }
 
 /// What a run produced.
@@ -48,6 +81,9 @@ pub struct Observed {
     pub stderr: Vec<u8>,
     /// Resulting trees, by fixture key, in preopen order.
     pub trees: Vec<(String, Vec<Entry>)>,
+    /// How many `path_symlink` calls succeeded (known on mem, where calls are traced;
+    /// 0 elsewhere). Not compared between backends.
+    pub symlinks_made: usize,
 }
 
 fn builder<P: Platform>(case: &Case, argv0: &str, platform: P) -> WasiBuilder<P> {
