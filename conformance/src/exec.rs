@@ -143,17 +143,63 @@ fn run_reactor<P: Platform + 'static>(
     }
 }
 
+/// Symlinks of the committed fixtures: (path relative to the cases root, `/`-separated;
+/// target), listed by `build.rs` on the build host, where they are real symlinks. A
+/// Windows process needs the list: under Wine, Unix symlinks are followed transparently,
+/// and a Windows checkout may have turned them into files.
+pub static FIXTURE_LINKS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/fixture_links.rs"));
+
+/// The committed symlinks under the fixture directory `host`, as (path relative to
+/// `host`, target). Empty for directories outside the cases root (upstream testsuite
+/// layouts: their symlinks are seen as the host shows them).
+pub fn fixture_links(host: &Path) -> Vec<(String, String)> {
+    let Ok(rel) = host.strip_prefix(crate::guests::cases_root()) else { return Vec::new() };
+    let mut prefix: String = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    if !prefix.is_empty() {
+        prefix.push('/');
+    }
+    FIXTURE_LINKS
+        .iter()
+        .filter_map(|(p, t)| p.strip_prefix(prefix.as_str()).map(|r| (r.to_string(), t.to_string())))
+        .collect()
+}
+
 /// Copy a fixture tree (symlinks as symlinks) to `to`.
 pub fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    copy_fixture(from, to, Links::Keep)
+}
+
+/// Copy the fixture tree `from` to `to`; its symlinks (the committed ones, and on Unix
+/// any other the host shows) are made as symlinks, or left out with [`Links::Omit`].
+pub fn copy_fixture(from: &Path, to: &Path, links: Links) -> std::io::Result<()> {
+    copy_rec(from, to, "", &fixture_links(from), links)
+}
+
+fn copy_rec(from: &Path, to: &Path, rel: &str, known: &[(String, String)], links: Links) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for e in std::fs::read_dir(from)? {
         let e = e?;
-        let ft = e.file_type()?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = format!("{rel}{name}");
         let dst = to.join(e.file_name());
-        if ft.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(e.path())?, &dst)?;
-        } else if ft.is_dir() {
-            copy_tree(&e.path(), &dst)?;
+        // Decided by name first: under Wine, asking about a link would follow it.
+        let target = match known.iter().find(|(p, _)| *p == path) {
+            Some((_, t)) => Some(t.clone()),
+            None if e.file_type()?.is_symlink() => {
+                Some(std::fs::read_link(e.path())?.to_string_lossy().into_owned())
+            }
+            None => None,
+        };
+        if let Some(target) = target {
+            if links == Links::Keep {
+                make_symlink(&target, &e.path(), &dst)?;
+            }
+        } else if e.file_type()?.is_dir() {
+            copy_rec(&e.path(), &dst, &format!("{path}/"), known, links)?;
         } else {
             std::fs::copy(e.path(), &dst)?;
         }
@@ -161,15 +207,100 @@ pub fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Run `case` (module `wasm`, argv[0] `argv0`) on `backend`.
-pub fn run(backend: Backend, case: &Case, wasm: &[u8], argv0: &str) -> Result<Observed, String> {
-    match backend {
-        Backend::Mem => run_mem(case, wasm, argv0),
-        Backend::Posix => run_posix(case, wasm, argv0),
+#[cfg(unix)]
+fn make_symlink(target: &str, _src: &Path, dst: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, dst)
+}
+
+/// Windows tells file from directory symlinks: a directory one when the target ends in
+/// `/` or, seen from the committed link, is a directory of the fixture.
+#[cfg(windows)]
+fn make_symlink(target: &str, src: &Path, dst: &Path) -> std::io::Result<()> {
+    let win_target = target.replace('/', "\\");
+    let is_dir = target.ends_with('/')
+        || (!target.starts_with('/') && src.parent().is_some_and(|p| p.join(&win_target).is_dir()));
+    if is_dir {
+        std::os::windows::fs::symlink_dir(&win_target, dst)
+    } else {
+        std::os::windows::fs::symlink_file(&win_target, dst)
     }
 }
 
-fn run_mem(case: &Case, wasm: &[u8], argv0: &str) -> Result<Observed, String> {
+#[cfg(not(any(unix, windows)))]
+fn make_symlink(_target: &str, _src: &Path, _dst: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "no symlinks on this host"))
+}
+
+/// Run `case` (module `wasm`, argv[0] `argv0`) on `backend`.
+pub fn run(backend: Backend, case: &Case, wasm: &[u8], argv0: &str) -> Result<Observed, String> {
+    run_with(backend, case, wasm, argv0, Links::Keep)
+}
+
+/// Like [`run`], choosing whether the fixtures get their symlinks.
+pub fn run_with(backend: Backend, case: &Case, wasm: &[u8], argv0: &str, links: Links) -> Result<Observed, String> {
+    match backend {
+        Backend::Mem => run_mem(case, wasm, argv0, links),
+        #[cfg(unix)]
+        Backend::Posix => run_posix(case, wasm, argv0, links),
+        #[cfg(windows)]
+        Backend::Windows => run_windows(case, wasm, argv0, links),
+    }
+}
+
+/// Load the fixture `host` into the mem filesystem at `at`. On Unix with its symlinks,
+/// the host's loader does it (times included). Elsewhere entries are made one by one,
+/// in name order (the mem backend lists a directory in creation order), with the
+/// committed symlinks from [`FIXTURE_LINKS`].
+fn load_mem(fs: &wasibox_mem::MemFs, host: &Path, at: &str, links: Links) -> Result<(), String> {
+    if cfg!(unix) && links == Links::Keep {
+        return fs.load_host_dir(host, at).map_err(|e| format!("load {}: {e}", host.display()));
+    }
+    load_mem_rec(fs, host, at, "", &fixture_links(host), links).map_err(|e| format!("load {}: {e}", host.display()))
+}
+
+fn load_mem_rec(
+    fs: &wasibox_mem::MemFs,
+    from: &Path,
+    at: &str,
+    rel: &str,
+    known: &[(String, String)],
+    links: Links,
+) -> Result<(), String> {
+    let io = |e: std::io::Error| e.to_string();
+    let mut entries = Vec::new();
+    for e in std::fs::read_dir(from).map_err(io)? {
+        let e = e.map_err(io)?;
+        entries.push((e.file_name().to_string_lossy().into_owned(), e));
+    }
+    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    for (name, e) in entries {
+        let path = format!("{rel}{name}");
+        let dst = format!("{at}/{name}");
+        let target = match known.iter().find(|(p, _)| *p == path) {
+            Some((_, t)) => Some(t.clone()),
+            None if e.file_type().map_err(io)?.is_symlink() => {
+                Some(std::fs::read_link(e.path()).map_err(io)?.to_string_lossy().into_owned())
+            }
+            None => None,
+        };
+        if let Some(target) = target {
+            if links == Links::Keep {
+                fs.symlink(target.as_bytes(), dst.as_bytes()).map_err(|e| format!("symlink {dst}: {e:?}"))?;
+            }
+        } else if e.file_type().map_err(io)?.is_dir() {
+            fs.create_dir(dst.as_bytes()).map_err(|e| format!("mkdir {dst}: {e:?}"))?;
+            load_mem_rec(fs, &e.path(), &dst, &format!("{path}/"), known, links)?;
+        } else {
+            let data = std::fs::read(e.path()).map_err(io)?;
+            fs.write_file(dst.as_bytes(), &data).map_err(|e| format!("write {dst}: {e:?}"))?;
+        }
+    }
+    Ok(())
+}
+
+fn run_mem(case: &Case, wasm: &[u8], argv0: &str, links: Links) -> Result<Observed, String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
     use wasibox_mem::{MemConfig, MemPipe, MemPlatform};
     let platform = MemPlatform::new(MemConfig::default());
     let fs = platform.fs().clone();
@@ -177,7 +308,7 @@ fn run_mem(case: &Case, wasm: &[u8], argv0: &str) -> Result<Observed, String> {
     for (i, (guest, host, key)) in case.preopens.iter().enumerate() {
         let at = format!("/pre{i}");
         fs.create_dir_all(&at).map_err(|e| format!("mkdir {at}: {e:?}"))?;
-        fs.load_host_dir(host, &at).map_err(|e| format!("load {}: {e}", host.display()))?;
+        load_mem(&fs, host, &at, links)?;
         mounts.push((guest.clone(), at, key.clone()));
     }
     let stdin = MemPipe::from_bytes(&case.stdin);
@@ -194,59 +325,132 @@ fn run_mem(case: &Case, wasm: &[u8], argv0: &str) -> Result<Observed, String> {
     for (guest, h) in handles {
         b = b.preopen(guest, h);
     }
-    let ctx = b.build().map_err(|e| format!("build: {e:?}"))?;
+    let mut ctx = b.build().map_err(|e| format!("build: {e:?}"))?;
+    // Which symlinks the guest makes decides what a host without symlinks can run.
+    let made = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&made);
+    ctx.set_tracer(Some(Box::new(move |e: &wasibox_core::TraceEvent<'_>| {
+        if e.func == wasibox_core::Func::PathSymlink && e.errno.is_some_and(|x| x.0 == 0) {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    })));
     let (exit_code, trap) = execute(case, wasm, ctx);
     let mut trees = Vec::new();
     for (_, at, key) in &mounts {
         trees.push((key.clone(), snapshot_mem(&fs, at)?));
     }
-    Ok(Observed { exit_code, trap, stdout: stdout.take(), stderr: stderr.take(), trees })
+    Ok(Observed {
+        exit_code,
+        trap,
+        stdout: stdout.take(),
+        stderr: stderr.take(),
+        trees,
+        symlinks_made: made.load(Ordering::Relaxed),
+    })
 }
 
-fn run_posix(case: &Case, wasm: &[u8], argv0: &str) -> Result<Observed, String> {
+/// Stdio as pipes, as in a real run (not seekable, not files): the guest's ends, and
+/// threads feeding stdin and collecting stdout and stderr.
+struct PipeStdio {
+    stdin: std::io::PipeReader,
+    stdout: std::io::PipeWriter,
+    stderr: std::io::PipeWriter,
+    feeder: std::thread::JoinHandle<()>,
+    out: std::thread::JoinHandle<Vec<u8>>,
+    err: std::thread::JoinHandle<Vec<u8>>,
+}
+
+fn drain(mut r: std::io::PipeReader) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = r.read_to_end(&mut v);
+        v
+    })
+}
+
+impl PipeStdio {
+    fn new(input: &[u8]) -> std::io::Result<PipeStdio> {
+        let (stdin, mut stdin_w) = std::io::pipe()?;
+        let (stdout_r, stdout) = std::io::pipe()?;
+        let (stderr_r, stderr) = std::io::pipe()?;
+        let input = input.to_vec();
+        let feeder = std::thread::spawn(move || {
+            let _ = stdin_w.write_all(&input);
+        });
+        Ok(PipeStdio { stdin, stdout, stderr, feeder, out: drain(stdout_r), err: drain(stderr_r) })
+    }
+}
+
+/// Wait for the stdio threads (the guest's ends must be closed by then): (stdout, stderr).
+fn collect(
+    feeder: std::thread::JoinHandle<()>,
+    out: std::thread::JoinHandle<Vec<u8>>,
+    err: std::thread::JoinHandle<Vec<u8>>,
+) -> Result<(Vec<u8>, Vec<u8>), String> {
+    let _ = feeder.join();
+    let stdout = out.join().map_err(|_| "stdout reader panicked".to_string())?;
+    let stderr = err.join().map_err(|_| "stderr reader panicked".to_string())?;
+    Ok((stdout, stderr))
+}
+
+#[cfg(unix)]
+fn run_posix(case: &Case, wasm: &[u8], argv0: &str, links: Links) -> Result<Observed, String> {
     use wasibox_posix::{PosixHandle, PosixPlatform};
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut dirs = Vec::new();
     for (i, (guest, host, key)) in case.preopens.iter().enumerate() {
         let to = tmp.path().join(format!("pre{i}"));
-        copy_tree(host, &to).map_err(|e| format!("copy {}: {e}", host.display()))?;
+        copy_fixture(host, &to, links).map_err(|e| format!("copy {}: {e}", host.display()))?;
         dirs.push((guest.clone(), to, key.clone()));
     }
     let io = |e: std::io::Error| e.to_string();
-    // Stdio are pipes, as in a real run: not seekable, not files.
-    let (stdin_r, mut stdin_w) = std::io::pipe().map_err(io)?;
-    let (mut stdout_r, stdout_w) = std::io::pipe().map_err(io)?;
-    let (mut stderr_r, stderr_w) = std::io::pipe().map_err(io)?;
-    let input = case.stdin.clone();
-    let feeder = std::thread::spawn(move || {
-        let _ = stdin_w.write_all(&input);
-    });
-    let out_reader = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = stdout_r.read_to_end(&mut v);
-        v
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = stderr_r.read_to_end(&mut v);
-        v
-    });
+    let PipeStdio { stdin, stdout, stderr, feeder, out, err } = PipeStdio::new(&case.stdin).map_err(io)?;
     let mut b = builder(case, argv0, PosixPlatform::new())
-        .stdin(PosixHandle::from_owned_fd(stdin_r.into()).map_err(io)?)
-        .stdout(PosixHandle::from_owned_fd(stdout_w.into()).map_err(io)?)
-        .stderr(PosixHandle::from_owned_fd(stderr_w.into()).map_err(io)?);
+        .stdin(PosixHandle::from_owned_fd(stdin.into()).map_err(io)?)
+        .stdout(PosixHandle::from_owned_fd(stdout.into()).map_err(io)?)
+        .stderr(PosixHandle::from_owned_fd(stderr.into()).map_err(io)?);
     for (guest, path, _) in &dirs {
         b = b.preopen(guest.clone(), PosixHandle::open_dir(path).map_err(io)?);
     }
     let ctx = b.build().map_err(|e| format!("build: {e:?}"))?;
     // `execute` drops the context (and so the pipes' write ends) when the guest is done.
     let (exit_code, trap) = execute(case, wasm, ctx);
-    let _ = feeder.join();
-    let stdout = out_reader.join().map_err(|_| "stdout reader panicked".to_string())?;
-    let stderr = err_reader.join().map_err(|_| "stderr reader panicked".to_string())?;
+    let (stdout, stderr) = collect(feeder, out, err)?;
     let mut trees = Vec::new();
     for (_, path, key) in &dirs {
         trees.push((key.clone(), snapshot_host(path).map_err(io)?));
     }
-    Ok(Observed { exit_code, trap, stdout, stderr, trees })
+    Ok(Observed { exit_code, trap, stdout, stderr, trees, symlinks_made: 0 })
+}
+
+/// The Windows backend: fixtures copied to a temporary directory (with their symlinks,
+/// unless `links` says otherwise), stdio through anonymous pipes.
+#[cfg(windows)]
+fn run_windows(case: &Case, wasm: &[u8], argv0: &str, links: Links) -> Result<Observed, String> {
+    use std::os::windows::io::OwnedHandle;
+    use wasibox_windows::{WindowsHandle, WindowsPlatform};
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut dirs = Vec::new();
+    for (i, (guest, host, key)) in case.preopens.iter().enumerate() {
+        let to = tmp.path().join(format!("pre{i}"));
+        copy_fixture(host, &to, links).map_err(|e| format!("copy {}: {e}", host.display()))?;
+        dirs.push((guest.clone(), to, key.clone()));
+    }
+    let io = |e: std::io::Error| e.to_string();
+    let PipeStdio { stdin, stdout, stderr, feeder, out, err } = PipeStdio::new(&case.stdin).map_err(io)?;
+    let mut b = builder(case, argv0, WindowsPlatform::new())
+        .stdin(WindowsHandle::from_owned_handle(OwnedHandle::from(stdin)).map_err(io)?)
+        .stdout(WindowsHandle::from_owned_handle(OwnedHandle::from(stdout)).map_err(io)?)
+        .stderr(WindowsHandle::from_owned_handle(OwnedHandle::from(stderr)).map_err(io)?);
+    for (guest, path, _) in &dirs {
+        b = b.preopen(guest.clone(), WindowsHandle::open_dir(path).map_err(io)?);
+    }
+    let ctx = b.build().map_err(|e| format!("build: {e:?}"))?;
+    let (exit_code, trap) = execute(case, wasm, ctx);
+    let (stdout, stderr) = collect(feeder, out, err)?;
+    let mut trees = Vec::new();
+    for (_, path, key) in &dirs {
+        trees.push((key.clone(), snapshot_host(path).map_err(io)?));
+    }
+    Ok(Observed { exit_code, trap, stdout, stderr, trees, symlinks_made: 0 })
 }

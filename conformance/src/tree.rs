@@ -44,8 +44,10 @@ fn walk_host(dir: &Path, prefix: &str, out: &mut Vec<Entry>) -> std::io::Result<
         let rel = format!("{prefix}{name}");
         let ft = e.file_type()?;
         if ft.is_symlink() {
-            let t = std::fs::read_link(e.path())?;
-            out.push(Entry { line: format!("l {rel} -> {}", t.to_string_lossy()), digest: 0 });
+            // WASI paths: a Windows link's `\` separators read as `/` (as the backend does).
+            let t = std::fs::read_link(e.path())?.to_string_lossy().into_owned();
+            let t = if cfg!(windows) { t.replace('\\', "/") } else { t };
+            out.push(Entry { line: format!("l {rel} -> {t}"), digest: 0 });
         } else if ft.is_dir() {
             out.push(Entry { line: format!("d {rel}"), digest: 0 });
             walk_host(&e.path(), &format!("{rel}/"), out)?;

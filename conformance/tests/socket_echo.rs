@@ -1,5 +1,6 @@
 //! A wasm echo server on a preopened TCP listener (posix backend), with a host client
 //! over loopback: sock_accept, sock_recv, sock_send, sock_shutdown, fd_close.
+#![cfg(unix)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
