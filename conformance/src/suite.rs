@@ -1,7 +1,7 @@
 //! Collecting cases, running them on backends, checking, and the coverage table.
 
 use crate::case::{Case, Guest};
-use crate::exec::{run, Backend, Observed};
+use crate::exec::{run, run_with, Backend, Links, Observed};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -25,6 +25,9 @@ pub struct CaseReport {
     pub verdicts: BTreeMap<Backend, Verdict>,
     /// What each backend produced.
     pub observed: BTreeMap<Backend, Observed>,
+    /// How a backend ran the case when it was not the usual way (under Wine: without the
+    /// fixture's symlinks).
+    pub notes: BTreeMap<Backend, String>,
 }
 
 /// Every `*.json` under `dir` except fixtures, sorted.
@@ -138,7 +141,7 @@ pub fn run_cases(
             Err(e) => {
                 let case = Case { name: spec.display().to_string(), path: spec.clone(), ..Case::default() };
                 let verdicts = backends.iter().map(|b| (*b, Verdict::Fail(vec![e.clone()]))).collect();
-                reports.push(CaseReport { case, verdicts, observed: BTreeMap::new() });
+                reports.push(CaseReport { case, verdicts, observed: BTreeMap::new(), notes: BTreeMap::new() });
                 continue;
             }
         };
@@ -148,39 +151,69 @@ pub fn run_cases(
         let loaded = crate::guests::load(&case.guest);
         let mut verdicts = BTreeMap::new();
         let mut observed: Vec<(Backend, Observed)> = Vec::new();
+        let mut notes = BTreeMap::new();
+        // The differential reference of a backend, when it is not the first backend's run.
+        let mut reference: BTreeMap<Backend, Observed> = BTreeMap::new();
         for &b in backends {
             if let Some(why) = case.skip.get(b.name()) {
                 verdicts.insert(b, Verdict::Skip(why.clone()));
                 continue;
             }
-            let v = match &loaded {
-                Err(e) => Verdict::Fail(vec![e.clone()]),
-                Ok((wasm, argv0)) => match run(b, &case, wasm, argv0) {
-                    Err(e) => Verdict::Fail(vec![format!("harness: {e}")]),
-                    Ok(obs) => {
-                        let diffs = check(&case, &obs);
-                        observed.push((b, obs));
-                        if diffs.is_empty() {
-                            Verdict::Pass
-                        } else {
-                            Verdict::Fail(diffs)
-                        }
+            let (wasm, argv0) = match &loaded {
+                Err(e) => {
+                    verdicts.insert(b, Verdict::Fail(vec![e.clone()]));
+                    continue;
+                }
+                Ok((wasm, argv0)) => (wasm, argv0),
+            };
+            let mut links = Links::Keep;
+            let mut expect = std::borrow::Cow::Borrowed(&case);
+            if b.under_wine() {
+                let mem = observed.iter().find(|(x, _)| *x == Backend::Mem).map(|(_, o)| o);
+                match wine_plan(&case, wasm, argv0, mem) {
+                    WinePlan::Run => {}
+                    WinePlan::Skip(why) => {
+                        verdicts.insert(b, Verdict::Skip(why));
+                        continue;
                     }
-                },
+                    WinePlan::WithoutLinks(control) => {
+                        links = Links::Omit;
+                        expect = std::borrow::Cow::Owned(without_links(&case));
+                        notes.insert(b, WITHOUT_LINKS_NOTE.to_string());
+                        reference.insert(b, *control);
+                    }
+                }
+            }
+            let v = match run_with(b, &case, wasm, argv0, links) {
+                Err(e) => Verdict::Fail(vec![format!("harness: {e}")]),
+                Ok(obs) => {
+                    let diffs = check(&expect, &obs);
+                    observed.push((b, obs));
+                    if diffs.is_empty() {
+                        Verdict::Pass
+                    } else {
+                        Verdict::Fail(diffs)
+                    }
+                }
             };
             verdicts.insert(b, v);
         }
-        // Differential: every backend against the first, on everything observed.
+        // Differential: every backend against the first (or its own reference), on
+        // everything observed.
         if let Some(((b0, first), rest)) = observed.split_first() {
             for (b, obs) in rest {
-                let d = differ(first, obs);
+                let (base, label) = match reference.get(b) {
+                    Some(r) => (r, format!("{} without the fixture's symlinks", b0.name())),
+                    None => (first, b0.name().to_string()),
+                };
+                let d = differ(base, obs);
                 if !d.is_empty() {
                     let entry = verdicts.entry(*b).or_insert(Verdict::Pass);
                     let mut lines = match entry {
                         Verdict::Fail(l) => l.clone(),
                         _ => Vec::new(),
                     };
-                    lines.extend(d.into_iter().map(|l| format!("differential vs {}: {l}", b0.name())));
+                    lines.extend(d.into_iter().map(|l| format!("differential vs {label}: {l}")));
                     *entry = Verdict::Fail(lines);
                 }
             }
@@ -188,9 +221,105 @@ pub fn run_cases(
         if matches!(case.guest, Guest::None) {
             continue;
         }
-        reports.push(CaseReport { case, verdicts, observed: observed.into_iter().collect() });
+        reports.push(CaseReport { case, verdicts, observed: observed.into_iter().collect(), notes });
     }
     reports
+}
+
+/// What the Windows backend does with a case under Wine.
+enum WinePlan {
+    /// Run it as anywhere else.
+    Run,
+    /// Do not run it: Wine cannot do what it needs (the reason).
+    Skip(String),
+    /// Run it without the fixture's symlinks, which it was shown not to depend on: the
+    /// mem backend gives the same result without them (that run, the new reference).
+    WithoutLinks(Box<Observed>),
+}
+
+/// Why a run under Wine went without the fixture's symlinks (the report's note).
+pub const WITHOUT_LINKS_NOTE: &str = "ran without the fixture's symlinks: Wine cannot create symlinks, and \
+     on mem the case gives the same result without them";
+
+const WINE_NO_SYMLINKS: &str = "Wine cannot create symlinks (CreateSymbolicLinkW reports success and \
+     makes nothing; setting a reparse point fails with error 50)";
+
+/// Wine (8.0) cannot make symlinks, and Unix symlinks are invisible to Windows programs
+/// (followed transparently). So, under Wine only, decided from what the mem backend does
+/// with the case (run here if it did not run already):
+/// - a guest that creates a symlink (a `path_symlink` succeeds on mem) cannot run: skip;
+/// - a case whose fixtures hold symlinks runs without them if mem gives the same exit
+///   code, output and trees (but for the links' own lines) without them; otherwise it
+///   depends on them: skip. Either way the reason names Wine. Never used on Windows.
+fn wine_plan(case: &Case, wasm: &[u8], argv0: &str, mem: Option<&Observed>) -> WinePlan {
+    let own;
+    let mem = match mem {
+        Some(m) => m,
+        None => match run(Backend::Mem, case, wasm, argv0) {
+            Ok(o) => {
+                own = o;
+                &own
+            }
+            // Let the run itself report what is wrong.
+            Err(_) => return WinePlan::Run,
+        },
+    };
+    if mem.symlinks_made > 0 {
+        return WinePlan::Skip(format!(
+            "{WINE_NO_SYMLINKS}, and the guest creates {} (path_symlink succeeds on mem)",
+            plural(mem.symlinks_made, "symlink")
+        ));
+    }
+    let links: Vec<String> = case
+        .preopens
+        .iter()
+        .flat_map(|(_, host, key)| crate::exec::fixture_links(host).into_iter().map(move |(p, _)| format!("{key}/{p}")))
+        .collect();
+    if links.is_empty() {
+        return WinePlan::Run;
+    }
+    let control = match run_with(Backend::Mem, case, wasm, argv0, Links::Omit) {
+        Ok(o) => o,
+        Err(e) => return WinePlan::Skip(format!("{WINE_NO_SYMLINKS}; the control run on mem without them failed: {e}")),
+    };
+    let d = differ(&strip_links(mem), &strip_links(&control));
+    if d.is_empty() {
+        return WinePlan::WithoutLinks(Box::new(control));
+    }
+    let mut first = d[0].clone();
+    if first.chars().count() > 160 {
+        first = first.chars().take(160).collect::<String>() + "…";
+    }
+    WinePlan::Skip(format!(
+        "{WINE_NO_SYMLINKS}, and the case depends on its fixture's symlinks ({}): on mem without them, {first}",
+        links.join(", ")
+    ))
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// An observation without the symlinks' lines in its trees.
+fn strip_links(o: &Observed) -> Observed {
+    let mut o = o.clone();
+    for (_, t) in &mut o.trees {
+        t.retain(|e| !e.line.starts_with("l "));
+    }
+    o
+}
+
+/// The case, expecting no symlinks in its trees (a run without the fixture's symlinks).
+fn without_links(case: &Case) -> Case {
+    let mut c = case.clone();
+    for lines in c.tree.values_mut() {
+        lines.retain(|l| !l.starts_with("l "));
+    }
+    c
 }
 
 /// Record what wasibox does as the case's deliberate expectation (`"wasibox"` object,
@@ -310,6 +439,17 @@ pub fn table(reports: &[CaseReport], backends: &[Backend]) -> String {
         for s in skips {
             out.push_str(&s);
             out.push('\n');
+        }
+    }
+    for b in backends {
+        let mut noted: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in reports {
+            if let Some(n) = r.notes.get(b) {
+                *noted.entry(n.as_str()).or_default() += 1;
+            }
+        }
+        for (note, n) in noted {
+            out.push_str(&format!("\nOn {}, {} {note}.\n", b.name(), plural(n, "case")));
         }
     }
     out

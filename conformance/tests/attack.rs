@@ -16,6 +16,7 @@
 //! the target string) and counts as blocked when nothing else leaks.
 //!
 //! Run with `--nocapture` to see the table.
+#![cfg(unix)]
 
 mod support;
 

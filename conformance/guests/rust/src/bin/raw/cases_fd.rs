@@ -566,7 +566,7 @@ fn fd_filestat_set_times_now(_: &Opts) {
     ck("set_times(ATIM_NOW)", err_of(&set_times(fd, 0, 0, FSTFLAGS_ATIM_NOW)), 0);
     let st2 = must("filestat", filestat(fd));
     ckb("atim moved forward", st2.atim > 1_000_000_000);
-    ckv("mtim kept", st2.mtim, st.mtim);
+    ckb("mtim kept", st2.mtim == st.mtim);
 }
 
 fn fd_filestat_set_times_one(_: &Opts) {
