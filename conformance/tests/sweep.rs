@@ -235,14 +235,6 @@ fn prep_default(m: &mut [u8], v: Version) {
     put(m, DATA, &s);
 }
 
-fn prep_path(p: &'static [u8]) -> impl Fn(&mut [u8]) {
-    move |m: &mut [u8]| put(m, PATH_A, p)
-}
-
-fn fd_file_only() -> Kind {
-    // Calls on a regular file given something else.
-    Kind::Fd(vec![])
-}
 
 const SUB_SIZE_P1: u64 = 48;
 const SUB_SIZE_UN: u64 = 56;
@@ -264,8 +256,6 @@ use Errno as E;
 
 fn specs(v: Version) -> Vec<Spec> {
     let whence_set = if v == Version::Unstable { 2 } else { 0 };
-    let badf = |fd: u64, what: &'static str| (fd, what, E::BADF);
-    let _ = badf;
     let dir_needed = |file_errno: Errno| {
         Kind::Fd(vec![(4, "file fd", file_errno), (1, "stdout", E::NOTDIR), (0, "stdin", E::NOTDIR)])
     };
@@ -506,8 +496,6 @@ fn specs(v: Version) -> Vec<Spec> {
         vec![not_sock(vec![]), Kind::Iovs { len: 2 }, Kind::IovLen, Kind::Flags { valid: 0, undefined: E::INVAL }, Kind::Ptr { size: 4, align: 4 }],
     ));
     out.push(sock(Func::SockShutdown, vec![5, 1], vec![not_sock(vec![]), Kind::Enum { bad: &[0, 4, 255, 256, 0xFFFF_FFFF] }]));
-    let _ = fd_file_only;
-    let _ = prep_path;
     // proc_exit: every code exits; checked separately.
     out
 }
@@ -527,48 +515,47 @@ fn cases_for(spec: &Spec) -> Vec<Case> {
         a[i] = val;
         a
     };
-    let mut push = |category: String, args: Vec<u64>, expect: Errno| out.push(Case { category, args, mutate: None, expect });
     for (i, k) in spec.kinds.iter().enumerate() {
         let pname = spec.func.param_names()[i];
         match k {
             Kind::Fd(wrong) => {
-                push(format!("{pname}: closed"), with(i, 10), E::BADF);
-                push(format!("{pname}: negative"), with(i, 0xFFFF_FFFF), E::BADF);
-                push(format!("{pname}: i32::MAX"), with(i, 0x7FFF_FFFF), E::BADF);
+                out.push(c(format!("{pname}: closed"), with(i, 10), E::BADF));
+                out.push(c(format!("{pname}: negative"), with(i, 0xFFFF_FFFF), E::BADF));
+                out.push(c(format!("{pname}: i32::MAX"), with(i, 0x7FFF_FFFF), E::BADF));
                 for (fd, what, e) in wrong {
-                    push(format!("{pname}: {what}"), with(i, *fd), *e);
+                    out.push(c(format!("{pname}: {what}"), with(i, *fd), *e));
                 }
             }
             Kind::Ptr { size, align } => {
-                push(format!("{pname}: at end"), with(i, MEM), E::FAULT);
+                out.push(c(format!("{pname}: at end"), with(i, MEM), E::FAULT));
                 if *size > *align {
-                    push(format!("{pname}: across end"), with(i, MEM - align), E::FAULT);
+                    out.push(c(format!("{pname}: across end"), with(i, MEM - align), E::FAULT));
                 }
-                push(format!("{pname}: last byte"), with(i, MEM - 1), if *align > 1 { E::INVAL } else if *size > 1 { E::FAULT } else { spec.baseline });
-                push(format!("{pname}: wraps 2^32"), with(i, 0xFFFF_FFFF & !(align - 1)), E::FAULT);
-                push(format!("{pname}: 2^31"), with(i, 0x8000_0000), E::FAULT);
+                out.push(c(format!("{pname}: last byte"), with(i, MEM - 1), if *align > 1 { E::INVAL } else if *size > 1 { E::FAULT } else { spec.baseline }));
+                out.push(c(format!("{pname}: wraps 2^32"), with(i, 0xFFFF_FFFF & !(align - 1)), E::FAULT));
+                out.push(c(format!("{pname}: 2^31"), with(i, 0x8000_0000), E::FAULT));
                 if *align > 1 {
-                    push(format!("{pname}: misaligned"), with(i, spec.args[i] + 1), E::INVAL);
+                    out.push(c(format!("{pname}: misaligned"), with(i, spec.args[i] + 1), E::INVAL));
                 }
             }
             Kind::Buf { len, zero, path } => {
                 let l = spec.args[*len];
                 let mut a = with(i, MEM);
-                push(format!("{pname}: at end"), a.clone(), E::FAULT);
+                out.push(c(format!("{pname}: at end"), a.clone(), E::FAULT));
                 a[i] = MEM - 1;
-                push(format!("{pname}: across end"), a.clone(), if l > 1 { E::FAULT } else { spec.baseline });
+                out.push(c(format!("{pname}: across end"), a.clone(), if l > 1 { E::FAULT } else { spec.baseline }));
                 a[i] = 0xFFFF_FFF0;
-                push(format!("{pname}: wraps 2^32"), a, E::FAULT);
+                out.push(c(format!("{pname}: wraps 2^32"), a, E::FAULT));
                 let mut a = spec.args.clone();
                 a[*len] = 0;
-                push(format!("{pname}: len 0"), a.clone(), *zero);
+                out.push(c(format!("{pname}: len 0"), a.clone(), *zero));
                 a[*len] = 0xFFFF_FFFF;
-                push(format!("{pname}: len 0xFFFFFFFF"), a.clone(), E::FAULT);
+                out.push(c(format!("{pname}: len 0xFFFFFFFF"), a.clone(), E::FAULT));
                 a[*len] = MEM - spec.args[i] + 1;
-                push(format!("{pname}: len past end"), a.clone(), E::FAULT);
+                out.push(c(format!("{pname}: len past end"), a.clone(), E::FAULT));
                 if *path {
                     a[*len] = 4096;
-                    push(format!("{pname}: len 4096 (PATH_MAX)"), a, E::NAMETOOLONG);
+                    out.push(c(format!("{pname}: len 4096 (PATH_MAX)"), a, E::NAMETOOLONG));
                     let p = spec.args[i];
                     let l = l as usize;
                     let mut variant = |cat: &str, bytes: &'static [u8], e: Errno| {
@@ -592,7 +579,6 @@ fn cases_for(spec: &Spec) -> Vec<Case> {
                         variant("invalid UTF-8", b"\xff\xfe", E::ILSEQ);
                     }
                 }
-                return_push(&mut out);
             }
             Kind::Len | Kind::IovLen | Kind::Any => {
                 if matches!(k, Kind::Any) {
@@ -702,7 +688,9 @@ fn cases_for(spec: &Spec) -> Vec<Case> {
     out
 }
 
-fn return_push(_: &mut Vec<Case>) {}
+fn c(category: String, args: Vec<u64>, expect: Errno) -> Case {
+    Case { category, args, mutate: None, expect }
+}
 
 fn world(setup: Setup) -> World {
     match setup {
