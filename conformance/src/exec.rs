@@ -3,7 +3,7 @@
 use crate::case::Case;
 use crate::tree::{snapshot_host, snapshot_mem, Entry};
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use wasibox_core::engine::wasmi::{add_to_linker, initialize, run_command};
 use wasibox_core::engine::{Outcome, RunError};
 use wasibox_core::{Platform, RightsPolicy, WasiBuilder, WasiCtx};
@@ -179,29 +179,66 @@ pub fn copy_fixture(from: &Path, to: &Path, links: Links) -> std::io::Result<()>
     copy_rec(from, to, "", &fixture_links(from), links)
 }
 
-fn copy_rec(from: &Path, to: &Path, rel: &str, known: &[(String, String)], links: Links) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
+/// One entry of a fixture directory.
+enum FixtureEntry {
+    /// A symlink and its target.
+    Link(String),
+    /// A directory.
+    Dir,
+    /// A regular file.
+    File,
+}
+
+/// The entries of the fixture directory `from` (at `rel`, `/`-terminated, in the
+/// fixture), sorted by name: what the host lists, with the committed symlinks taken from
+/// `known` rather than from the host (under Wine a link reads as its target, and a
+/// dangling or looping one is not listed at all).
+fn fixture_entries(
+    from: &Path,
+    rel: &str,
+    known: &[(String, String)],
+) -> std::io::Result<Vec<(String, PathBuf, FixtureEntry)>> {
+    let mut out = Vec::new();
+    for (p, t) in known {
+        if let Some(name) = p.strip_prefix(rel).filter(|n| !n.contains('/')) {
+            out.push((name.to_string(), from.join(name), FixtureEntry::Link(t.clone())));
+        }
+    }
     for e in std::fs::read_dir(from)? {
         let e = e?;
         let name = e.file_name().to_string_lossy().into_owned();
-        let path = format!("{rel}{name}");
-        let dst = to.join(e.file_name());
         // Decided by name first: under Wine, asking about a link would follow it.
-        let target = match known.iter().find(|(p, _)| *p == path) {
-            Some((_, t)) => Some(t.clone()),
-            None if e.file_type()?.is_symlink() => {
-                Some(std::fs::read_link(e.path())?.to_string_lossy().into_owned())
-            }
-            None => None,
-        };
-        if let Some(target) = target {
-            if links == Links::Keep {
-                make_symlink(&target, &e.path(), &dst)?;
-            }
-        } else if e.file_type()?.is_dir() {
-            copy_rec(&e.path(), &dst, &format!("{path}/"), known, links)?;
+        if out.iter().any(|(n, _, _)| *n == name) {
+            continue;
+        }
+        let ft = e.file_type()?;
+        let kind = if ft.is_symlink() {
+            FixtureEntry::Link(std::fs::read_link(e.path())?.to_string_lossy().into_owned())
+        } else if ft.is_dir() {
+            FixtureEntry::Dir
         } else {
-            std::fs::copy(e.path(), &dst)?;
+            FixtureEntry::File
+        };
+        out.push((name, e.path(), kind));
+    }
+    out.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    Ok(out)
+}
+
+fn copy_rec(from: &Path, to: &Path, rel: &str, known: &[(String, String)], links: Links) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for (name, src, kind) in fixture_entries(from, rel, known)? {
+        let dst = to.join(&name);
+        match kind {
+            FixtureEntry::Link(target) => {
+                if links == Links::Keep {
+                    make_symlink(&target, &src, &dst)?;
+                }
+            }
+            FixtureEntry::Dir => copy_rec(&src, &dst, &format!("{rel}{name}/"), known, links)?,
+            FixtureEntry::File => {
+                std::fs::copy(&src, &dst)?;
+            }
         }
     }
     Ok(())
@@ -267,32 +304,22 @@ fn load_mem_rec(
     links: Links,
 ) -> Result<(), String> {
     let io = |e: std::io::Error| e.to_string();
-    let mut entries = Vec::new();
-    for e in std::fs::read_dir(from).map_err(io)? {
-        let e = e.map_err(io)?;
-        entries.push((e.file_name().to_string_lossy().into_owned(), e));
-    }
-    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    for (name, e) in entries {
-        let path = format!("{rel}{name}");
+    for (name, src, kind) in fixture_entries(from, rel, known).map_err(io)? {
         let dst = format!("{at}/{name}");
-        let target = match known.iter().find(|(p, _)| *p == path) {
-            Some((_, t)) => Some(t.clone()),
-            None if e.file_type().map_err(io)?.is_symlink() => {
-                Some(std::fs::read_link(e.path()).map_err(io)?.to_string_lossy().into_owned())
+        match kind {
+            FixtureEntry::Link(target) => {
+                if links == Links::Keep {
+                    fs.symlink(target.as_bytes(), dst.as_bytes()).map_err(|e| format!("symlink {dst}: {e:?}"))?;
+                }
             }
-            None => None,
-        };
-        if let Some(target) = target {
-            if links == Links::Keep {
-                fs.symlink(target.as_bytes(), dst.as_bytes()).map_err(|e| format!("symlink {dst}: {e:?}"))?;
+            FixtureEntry::Dir => {
+                fs.create_dir(dst.as_bytes()).map_err(|e| format!("mkdir {dst}: {e:?}"))?;
+                load_mem_rec(fs, &src, &dst, &format!("{rel}{name}/"), known, links)?;
             }
-        } else if e.file_type().map_err(io)?.is_dir() {
-            fs.create_dir(dst.as_bytes()).map_err(|e| format!("mkdir {dst}: {e:?}"))?;
-            load_mem_rec(fs, &e.path(), &dst, &format!("{path}/"), known, links)?;
-        } else {
-            let data = std::fs::read(e.path()).map_err(io)?;
-            fs.write_file(dst.as_bytes(), &data).map_err(|e| format!("write {dst}: {e:?}"))?;
+            FixtureEntry::File => {
+                let data = std::fs::read(&src).map_err(io)?;
+                fs.write_file(dst.as_bytes(), &data).map_err(|e| format!("write {dst}: {e:?}"))?;
+            }
         }
     }
     Ok(())
