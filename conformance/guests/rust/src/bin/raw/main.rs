@@ -16,6 +16,7 @@ mod cases_fd;
 mod cases_misc;
 mod cases_path;
 mod cases_poll;
+mod cases_rights;
 mod cases_mem;
 
 /// fd of the first preopen.
@@ -52,6 +53,7 @@ fn all_cases() -> Vec<Case> {
     v.extend(cases_path::cases());
     v.extend(cases_poll::cases());
     v.extend(cases_mem::cases());
+    v.extend(cases_rights::cases());
     v
 }
 
