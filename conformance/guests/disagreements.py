@@ -140,8 +140,48 @@ NATIVE = {
 }
 
 # ---- Node.js 20 (uvwasi) -----------------------------------------------------------------------
-# Filled in by running node-ref.mjs; see NODE_REASONS for the categories.
-NODE = {}
+# node-disagreements.json, made from node-ref.mjs logs by `disagreements.py --node-log LOG...`:
+# the reason is the first differences Node showed.
+NODE_FILE = HERE / "node-disagreements.json"
+NODE = json.loads(NODE_FILE.read_text(encoding="utf-8")) if NODE_FILE.exists() else {}
+
+
+def node_from_logs(logs):
+    """Reasons for every case node-ref.mjs reported as FAIL in the given logs."""
+    import re
+    out = {}
+    for log in logs:
+        text = Path(log).read_text(encoding="utf-8", errors="replace")
+        for block in re.split(r"\n(?=FAIL  |ok    |known )", text):
+            if not block.startswith(("FAIL  ", "known ")):
+                continue
+            path = block.split("\n", 1)[0][6:].split("  [")[0].strip()
+            key = path.replace("conformance/cases/", "").removesuffix(".json")
+            case = json.loads((CASES / f"{key}.json").read_text(encoding="utf-8"))
+            items = []
+            m = re.search(r'stderr: expected .*\n\s+got "(.*)"', block)
+            if m:
+                items = [x[9:] for x in m.group(1).split("\\n") if x.startswith("MISMATCH ")]
+            crash = re.search(r"node crashed \(([^)]*)\)", block)
+            if crash:
+                items = ["node:wasi " + ("hangs (killed after 20 s)" if crash.group(1) == "SIGTERM" else f"crashes ({crash.group(1)})")]
+            if not items:
+                m = re.search(r"exit_code: expected \S+ got \S+", block)
+                if m:
+                    items = [m.group(0)]
+                elif "tree " in block:
+                    items = ["the resulting tree differs"]
+                else:
+                    items = ["the output differs"]
+            detail = "; ".join(i.replace("\\\"", '"') for i in items[:2])
+            if case.get("version") == "unstable":
+                why = "Node aliases wasi_unstable to preview1 (preview1 layouts and whence numbering) and enforces rights"
+            elif any("ENOTCAPABLE" in i and "got ENOTCAPABLE" in i for i in items) and case.get("rights_policy") != "enforce":
+                why = "uvwasi enforces rights (like the enforce policy)"
+            else:
+                why = "uvwasi differs"
+            out[key] = f"{why}: {detail}"[:300]
+    return out
 
 
 def apply():
@@ -173,4 +213,10 @@ def apply():
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--node-log":
+        table = node_from_logs(sys.argv[2:])
+        NODE_FILE.write_text(json.dumps(dict(sorted(table.items())), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        NODE.clear()
+        NODE.update(table)
+        print(f"{len(table)} Node disagreements")
     apply()
