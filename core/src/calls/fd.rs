@@ -392,6 +392,16 @@ impl<P: Platform> WasiCtx<P> {
         Ok(())
     }
 
+    /// A directory has no file offset: `fd_seek`/`fd_tell` on one are `EBADF` (as in
+    /// wasmtime; Linux's `lseek` would succeed, which the upstream wasi-testsuite's
+    /// `directory_seek` and `dir_fd_op_failures` tests refuse).
+    fn refuse_directory_seek(&mut self, fd: u32) -> Result<()> {
+        if self.filetype_of(fd)? == Filetype::Directory {
+            return Err(Errno::BADF);
+        }
+        Ok(())
+    }
+
     pub(crate) fn fd_seek<M: GuestMemory + ?Sized>(
         &mut self,
         mem: &mut M,
@@ -406,6 +416,7 @@ impl<P: Platform> WasiCtx<P> {
         let whence = Whence::decode(u32::from(u8_arg(whence)?), v)?;
         let offset = offset as i64;
         let need = if whence == Whence::Cur && offset == 0 { Rights::FD_TELL } else { Rights::FD_SEEK };
+        self.refuse_directory_seek(fd)?;
         let e = self.fds.get_mut(fd)?;
         check_rights(self.policy, e, need)?;
         let pos = self.platform.seek(&mut e.handle, offset, whence)?;
@@ -421,6 +432,7 @@ impl<P: Platform> WasiCtx<P> {
     ) -> Result<()> {
         let mut mem = Mem::new(mem);
         mem.check_writable(out, 8, 8)?;
+        self.refuse_directory_seek(fd)?;
         let e = self.fds.get_mut(fd)?;
         check_rights(self.policy, e, Rights::FD_TELL)?;
         let pos = self.platform.seek(&mut e.handle, 0, Whence::Cur)?;
