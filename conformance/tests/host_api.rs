@@ -34,7 +34,7 @@ fn wasmi_start_and_initialize_follow_node() {
     let engine = wasmi::Engine::default();
     // A command whose memory is called mem0: start refuses until it is bound.
     let out = MemPipe::new();
-    let module = wasmi::Module::new(&engine, &wat::parse_str(HELLO_OTHER_MEMORY).unwrap()).unwrap();
+    let module = wasmi::Module::new(&engine, wat::parse_str(HELLO_OTHER_MEMORY).unwrap()).unwrap();
     let mut linker = wasmi::Linker::new(&engine);
     add_to_linker(&mut linker, Some(Version::Preview1)).unwrap();
     let mut store = wasmi::Store::new(&engine, ctx(&out));
@@ -49,7 +49,7 @@ fn wasmi_start_and_initialize_follow_node() {
 
     // A wasi_unstable reactor: start refuses it, initialize runs _initialize once.
     let out = MemPipe::new();
-    let module = wasmi::Module::new(&engine, &wat::parse_str(REACTOR).unwrap()).unwrap();
+    let module = wasmi::Module::new(&engine, wat::parse_str(REACTOR).unwrap()).unwrap();
     let mut linker = wasmi::Linker::new(&engine);
     add_to_linker(&mut linker, None).unwrap();
     let mut store = wasmi::Store::new(&engine, ctx(&out));
