@@ -49,17 +49,18 @@ impl GuestMemory for [u8] {
     }
 }
 
-/// Check that `ptr..ptr+len` lies in a memory of `size` bytes and that `ptr` is a
-/// multiple of `align`. Guest pointers are 32-bit; a range that wraps past 2^32 is
+/// Check that `ptr..ptr+len` lies in a memory of `size` bytes (`EFAULT`) and that `ptr`
+/// is a multiple of `align` (`EINVAL`). Guest pointers are 32-bit; a range that wraps past 2^32 is
 /// `EFAULT` even when the host's `usize` could hold it.
 #[inline]
 pub fn check_range(size: usize, ptr: u32, len: u32, align: u32) -> Result<(usize, usize)> {
-    if align > 1 && !ptr.is_multiple_of(align) {
-        return Err(Errno::INVAL);
-    }
+    // Out of bounds is the graver fault: it wins over misalignment.
     let end = u64::from(ptr) + u64::from(len);
     if end > (1u64 << 32) || end > size as u64 {
         return Err(Errno::FAULT);
+    }
+    if align > 1 && !ptr.is_multiple_of(align) {
+        return Err(Errno::INVAL);
     }
     Ok((ptr as usize, end as usize))
 }
