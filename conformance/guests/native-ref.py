@@ -64,7 +64,7 @@ def main():
     for cp in ref.expand(paths):
         case = ref.load_case(cp)
         g = case.get("guest", "")
-        if not g.startswith("c/") or case.get("version") == "unstable" or case.get("reactor"):
+        if not g.startswith("c/") or not (HERE / "c" / (g[2:] + ".c")).exists() or case.get("version") == "unstable" or case.get("reactor"):
             continue
         src = HERE / "c" / (g[2:] + ".c")
         if "// build: freestanding" in src.read_text()[:300]:
