@@ -52,7 +52,9 @@ if command -v rustup >/dev/null 2>&1; then
         rustup target add wasm32-wasip1 >&2 || die "could not add the wasm32-wasip1 target"
     fi
 fi
-cargo build --quiet --release --target wasm32-wasip1 \
+# Flags meant for the host build (RUSTFLAGS from a build script, say) must not reach this one.
+env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS -u CARGO_BUILD_TARGET -u CARGO_BUILD_RUSTFLAGS \
+    cargo build --quiet --release --target wasm32-wasip1 \
     --manifest-path "$HERE/rust/Cargo.toml" --target-dir "$OUT/cargo" \
     || die "cargo build of the Rust guests failed"
 for f in "$OUT"/cargo/wasm32-wasip1/release/*.wasm; do
