@@ -354,7 +354,7 @@ pub(crate) fn size_of(h: HANDLE) -> Result<u64> {
 }
 
 /// Move the offset. Pipes, consoles and devices say `ESPIPE`; a resulting offset below 0
-/// is `EINVAL`, above `i64::MAX` `EOVERFLOW`... as `lseek` would.
+/// or above `i64::MAX` is `EINVAL`, as Linux's `lseek` says.
 pub(crate) fn seek(h: &mut WindowsHandle, offset: i64, whence: Whence) -> Result<u64> {
     match h.kind {
         Kind::File | Kind::Directory => {}
@@ -380,7 +380,9 @@ pub(crate) fn seek(h: &mut WindowsHandle, offset: i64, whence: Whence) -> Result
     if new < 0 {
         return Err(Errno::INVAL);
     }
-    let new = u64::try_from(new).ok().filter(|&n| n <= i64::MAX as u64).ok_or(Errno::OVERFLOW)?;
+    // Past the largest offset: `EINVAL`, as Linux answers (its `lseek` only says
+    // `EOVERFLOW` where `off_t` is 32 bits).
+    let new = u64::try_from(new).ok().filter(|&n| n <= i64::MAX as u64).ok_or(Errno::INVAL)?;
     match h.pos {
         Some(_) => h.pos = Some(new),
         None if h.kind == Kind::Directory => {}
@@ -495,8 +497,14 @@ pub(crate) fn filestat_of_handle(raw: HANDLE, filetype: Filetype) -> Result<File
         dev,
         ino,
         filetype,
-        nlink: u64::from(std_info.NumberOfLinks),
-        size: if filetype == Filetype::Directory { 0 } else { u64::try_from(std_info.EndOfFile).unwrap_or(0) },
+        // A pending delete (the classic delete-on-close, which keeps the name until the
+        // last handle closes) counts as done: POSIX has already removed the name.
+        nlink: u64::from(std_info.NumberOfLinks).saturating_sub(u64::from(std_info.DeletePending)),
+        size: if filetype == Filetype::Directory {
+            0
+        } else {
+            u64::try_from(std_info.EndOfFile).unwrap_or(0)
+        },
         atim: nanos_from_filetime(basic.LastAccessTime),
         mtim: nanos_from_filetime(basic.LastWriteTime),
         ctim: nanos_from_filetime(basic.ChangeTime),

@@ -77,6 +77,7 @@ fn unlink_while_open() {
     }
     // POSIX semantics: the name is gone at once, while the handle still reads the data.
     assert_eq!(f.p.stat_at(&f.dir, "busy", false).err(), Some(Errno::NOENT));
+    assert_eq!(f.p.filestat(&h).unwrap().nlink, 0, "an unlinked open file has no links left");
     assert_eq!(f.read_to_vec(&mut h, 100), b"again");
     // POSIX semantics: the name is free at once.
     let mut n = f.open("busy", create());
@@ -185,7 +186,10 @@ fn symlinks_where_the_host_allows() {
         Err(Errno::NOTSUP) if wasibox_windows::running_under_wine() => {
             // Nothing may be left behind.
             assert_eq!(f.host_names(), vec!["file"]);
-            skip_under_wine("symlinks_where_the_host_allows", "Wine has no symlinks (reparse points cannot be created)");
+            skip_under_wine(
+                "symlinks_where_the_host_allows",
+                "Wine has no symlinks (reparse points cannot be created)",
+            );
             return;
         }
         Err(Errno::PERM) => {
@@ -205,7 +209,9 @@ fn symlinks_where_the_host_allows() {
     assert_eq!(f.p.open_at(&f.dir, "link", &dir_opts()).err(), Some(Errno::NOTDIR));
     assert_eq!(f.p.open_at(&f.dir, "link", &create()).err(), Some(Errno::LOOP));
     // Targets are stored as given, '/' and all, even absolute or escaping ones.
-    for (name, target) in [("rel", "a/b/../c"), ("abs", "/etc/passwd"), ("up", "../../outside"), ("dirl", "sub/")] {
+    for (name, target) in
+        [("rel", "a/b/../c"), ("abs", "/etc/passwd"), ("up", "../../outside"), ("dirl", "sub/")]
+    {
         f.p.symlink_at(target, &f.dir, name).unwrap();
         assert_eq!(f.p.readlink_at(&f.dir, name), Ok(target.as_bytes().to_vec()));
     }

@@ -154,11 +154,8 @@ pub static FIXTURE_LINKS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/
 /// layouts: their symlinks are seen as the host shows them).
 pub fn fixture_links(host: &Path) -> Vec<(String, String)> {
     let Ok(rel) = host.strip_prefix(crate::guests::cases_root()) else { return Vec::new() };
-    let mut prefix: String = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/");
+    let mut prefix: String =
+        rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
     if !prefix.is_empty() {
         prefix.push('/');
     }
@@ -225,7 +222,13 @@ fn fixture_entries(
     Ok(out)
 }
 
-fn copy_rec(from: &Path, to: &Path, rel: &str, known: &[(String, String)], links: Links) -> std::io::Result<()> {
+fn copy_rec(
+    from: &Path,
+    to: &Path,
+    rel: &str,
+    known: &[(String, String)],
+    links: Links,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for (name, src, kind) in fixture_entries(from, rel, known)? {
         let dst = to.join(&name);
@@ -274,7 +277,13 @@ pub fn run(backend: Backend, case: &Case, wasm: &[u8], argv0: &str) -> Result<Ob
 }
 
 /// Like [`run`], choosing whether the fixtures get their symlinks.
-pub fn run_with(backend: Backend, case: &Case, wasm: &[u8], argv0: &str, links: Links) -> Result<Observed, String> {
+pub fn run_with(
+    backend: Backend,
+    case: &Case,
+    wasm: &[u8],
+    argv0: &str,
+    links: Links,
+) -> Result<Observed, String> {
     match backend {
         Backend::Mem => run_mem(case, wasm, argv0, links),
         #[cfg(unix)]
@@ -292,7 +301,8 @@ fn load_mem(fs: &wasibox_mem::MemFs, host: &Path, at: &str, links: Links) -> Res
     if cfg!(unix) && links == Links::Keep {
         return fs.load_host_dir(host, at).map_err(|e| format!("load {}: {e}", host.display()));
     }
-    load_mem_rec(fs, host, at, "", &fixture_links(host), links).map_err(|e| format!("load {}: {e}", host.display()))
+    load_mem_rec(fs, host, at, "", &fixture_links(host), links)
+        .map_err(|e| format!("load {}: {e}", host.display()))
 }
 
 fn load_mem_rec(
@@ -309,7 +319,8 @@ fn load_mem_rec(
         match kind {
             FixtureEntry::Link(target) => {
                 if links == Links::Keep {
-                    fs.symlink(target.as_bytes(), dst.as_bytes()).map_err(|e| format!("symlink {dst}: {e:?}"))?;
+                    fs.symlink(target.as_bytes(), dst.as_bytes())
+                        .map_err(|e| format!("symlink {dst}: {e:?}"))?;
                 }
             }
             FixtureEntry::Dir => {
