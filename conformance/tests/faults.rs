@@ -214,6 +214,7 @@ fn short_writes_from_a_full_filesystem_and_a_full_pipe() {
 }
 
 #[test]
+#[cfg(unix)]
 fn posix_full_filesystem_is_enospc() {
     let tmp = tempfile::tempdir().unwrap();
     let mnt = tmp.path();

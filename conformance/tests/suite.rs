@@ -1,12 +1,13 @@
-//! The whole conformance suite on every backend, with the differential check: any
-//! failure fails the test and prints what differed.
+//! The whole conformance suite on every backend of this host (mem and posix on Unix; mem
+//! and windows on Windows, and under Wine), with the differential check: any failure
+//! fails the test and prints what differed.
 
 use wasibox_conformance::exec::Backend;
 use wasibox_conformance::guests::cases_root;
 use wasibox_conformance::suite::{collect, run_cases, table, totals, Verdict};
 
 #[test]
-fn every_case_passes_on_mem_and_posix_and_they_agree() {
+fn every_case_passes_on_every_backend_and_they_agree() {
     let root = cases_root();
     let specs: Vec<_> = collect(&root).into_iter().map(|p| (p, None)).collect();
     assert!(specs.len() >= 300, "expected at least 300 cases, found {}", specs.len());

@@ -15,6 +15,7 @@
 //!
 //! Run with `--nocapture` to see the function x category table.
 
+#![cfg(unix)] // the socket cases need the posix backend
 #![allow(clippy::type_complexity)]
 
 #[path = "support/counting.rs"]
