@@ -1,7 +1,8 @@
 //! `wasibox`: run and inspect WASI modules from the command line.
 //!
-//! The CLI only parses flags and wires a backend (`posix` by default, `mem` on request)
-//! to the core through the engine glue; all WASI behaviour lives in the libraries.
+//! The CLI only parses flags and wires a backend (the host's own by default: `posix`, or
+//! `windows` on Windows; `mem` on request) to the core through the engine glue; all WASI
+//! behaviour lives in the libraries.
 
 mod inspect_cmd;
 mod run_cmd;

@@ -11,9 +11,25 @@ use wasibox_core::{Limits, Platform, RightsPolicy, Tracer, Version, WasiBuilder}
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Backend {
     /// The host's real filesystem, clocks and randomness (rustix).
+    #[cfg(unix)]
     Posix,
+    /// The host's real filesystem, clocks and randomness (windows-sys).
+    #[cfg(windows)]
+    Windows,
     /// A deterministic in-memory world: each --dir is copied in at start.
     Mem,
+}
+
+impl Backend {
+    /// The host's own backend: the default.
+    #[cfg(unix)]
+    const HOST: Backend = Backend::Posix;
+    /// The host's own backend: the default.
+    #[cfg(windows)]
+    const HOST: Backend = Backend::Windows;
+    /// The host's own backend: the default.
+    #[cfg(not(any(unix, windows)))]
+    const HOST: Backend = Backend::Mem;
 }
 
 /// Which wasm engine runs the guest.
@@ -62,7 +78,7 @@ pub struct RunArgs {
     #[arg(long)]
     inherit_env: bool,
     /// The platform serving the guest.
-    #[arg(long, value_enum, default_value_t = Backend::Posix)]
+    #[arg(long, value_enum, default_value_t = Backend::HOST)]
     backend: Backend,
     /// The wasm engine.
     #[arg(long, value_enum, default_value_t = EngineArg::Wasmtime)]
@@ -204,7 +220,15 @@ pub fn run(args: RunArgs) -> ExitCode {
         .chain(args.dirs_ro.iter().map(|d| parse_dir(d, true)))
         .collect();
     match args.backend {
+        #[cfg(unix)]
         Backend::Posix => crate::run_cmd::posix::run(&common, &dirs, &args.tcp_listen),
+        #[cfg(windows)]
+        Backend::Windows => {
+            if !args.tcp_listen.is_empty() {
+                return fail("--tcplisten needs the posix backend");
+            }
+            crate::run_cmd::windows::run(&common, &dirs)
+        }
         Backend::Mem => {
             if !args.tcp_listen.is_empty() {
                 return fail("--tcplisten needs the posix backend");
@@ -284,6 +308,7 @@ fn execute<P: Platform + 'static>(
     }
 }
 
+#[cfg(unix)]
 pub(crate) mod posix {
     //! The posix backend: real directories, the process's stdio.
     use super::{execute, fail, Common, DirSpec};
@@ -333,3 +358,43 @@ pub(crate) mod posix {
 }
 
 pub(crate) mod mem;
+
+#[cfg(windows)]
+pub(crate) mod windows {
+    //! The windows backend: real directories, the process's stdio (consoles, pipes or
+    //! files).
+    use super::{execute, fail, Common, DirSpec};
+    use std::process::ExitCode;
+    use wasibox_windows::{WindowsHandle, WindowsPlatform};
+
+    pub(crate) fn run(common: &Common, dirs: &[DirSpec]) -> ExitCode {
+        let mut b = common.builder(WindowsPlatform::new());
+        for (fd, slot) in [0, 1, 2].into_iter().enumerate() {
+            match WindowsHandle::stdio(slot) {
+                Ok(h) => {
+                    b = match fd {
+                        0 => b.stdin(h),
+                        1 => b.stdout(h),
+                        _ => b.stderr(h),
+                    }
+                }
+                Err(e) => return fail(format!("cannot use host stdio {slot}: {e}")),
+            }
+        }
+        for d in dirs {
+            let h = if d.readonly {
+                WindowsHandle::open_dir_readonly(&d.host)
+            } else {
+                WindowsHandle::open_dir(&d.host)
+            };
+            match h {
+                Ok(h) => b = b.preopen(d.guest.clone(), h),
+                Err(e) => return fail(format!("cannot open directory {}: {e}", d.host.display())),
+            }
+        }
+        match b.build() {
+            Ok(ctx) => execute(common, ctx, |_| {}),
+            Err(e) => fail(format!("cannot set up WASI: {e}")),
+        }
+    }
+}
