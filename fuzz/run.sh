@@ -22,7 +22,8 @@ for t in "${targets[@]}"; do
   else
     result=CRASH
     status=1
-    tail -40 "$log"
+    grep -A8 panicked "$log" | head -30 || true
+    tail -25 "$log"
   fi
   execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' || echo '?')
   echo "fuzz $t: ${secs}s, ${execs} executions, $result"

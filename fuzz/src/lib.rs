@@ -210,6 +210,17 @@ impl Pair {
         rel.push_str(NAMES[r.u8() as usize % NAMES.len()]);
         let kind = r.u8() % 3;
         let (target_mem, target_posix) = self.random_target(r);
+        // The host helpers follow symlinks in intermediate components: plant only below
+        // real directories, or the harness itself would write outside.
+        let mut prefix = self.tmp.path().join("s");
+        let comps: Vec<&str> = rel.split('/').collect();
+        for c in &comps[..comps.len() - 1] {
+            prefix.push(c);
+            match std::fs::symlink_metadata(&prefix) {
+                Ok(md) if md.is_dir() => {}
+                _ => return true,
+            }
+        }
         let m = match kind {
             0 => self.fs.create_dir(format!("/s/{rel}")).is_ok(),
             1 => self.fs.write_file(format!("/s/{rel}"), b"inside").is_ok(),
