@@ -29,10 +29,6 @@ impl<P: Platform> WasiCtx<P> {
         if offset > OFF_MAX || len > OFF_MAX {
             return Err(Errno::INVAL);
         }
-        let ft = self.filetype_of(fd)?;
-        if ft == Filetype::Directory {
-            return Err(Errno::BADF);
-        }
         let e = self.fds.get(fd)?;
         self.platform.advise(&e.handle, offset, len, advice)
     }
