@@ -69,6 +69,7 @@ impl std::error::Error for RunError {}
 
 /// node:wasi's preconditions of `start(instance)`, shared by the engines: not started
 /// before, exports `_start`, does not export `_initialize`.
+#[cfg(any(feature = "wasmi", feature = "wasmtime"))]
 pub(crate) fn check_start(started: bool, has_start: bool, has_initialize: bool) -> Result<(), RunError> {
     if started {
         return Err(RunError::Start("WASI start() or initialize() has already been called".into()));
@@ -86,6 +87,7 @@ pub(crate) fn check_start(started: bool, has_start: bool, has_initialize: bool) 
 
 /// node:wasi's preconditions of `initialize(instance)`: not started before, does not
 /// export `_start`.
+#[cfg(any(feature = "wasmi", feature = "wasmtime"))]
 pub(crate) fn check_initialize(started: bool, has_start: bool) -> Result<(), RunError> {
     if started {
         return Err(RunError::Start("WASI start() or initialize() has already been called".into()));
@@ -97,6 +99,7 @@ pub(crate) fn check_initialize(started: bool, has_start: bool) -> Result<(), Run
 }
 
 /// The error when no memory named `memory` is exported (and none was bound).
+#[cfg(any(feature = "wasmi", feature = "wasmtime"))]
 pub(crate) fn no_memory() -> RunError {
     RunError::Start("the instance does not export a memory named \"memory\"".into())
 }
