@@ -32,6 +32,67 @@ if [ -z "${QUICK:-}" ]; then
   cargo fmt --all -- --check
 fi
 
+# ---- windows backend under Wine -------------------------------------------------------
+# With CI set or WINDOWS=1 (not with QUICK=1). Self-contained: installs mingw-w64, Wine
+# and the x86_64-pc-windows-gnu target when missing and prepares a private Wine prefix
+# (backend-windows/wine/setup.sh); reuses the guests the Linux run built in target/guests;
+# runs wasibox-windows' tests and the whole conformance suite (mem and windows) under Wine
+# through the cargo runner (backend-windows/wine/runner.sh), prints the conformance table,
+# runs clippy for Windows, and runs wasibox.exe on a real directory. The wineserver is
+# stopped at the end, also on failure. Every step runs; the block fails if any failed.
+if [ -z "${QUICK:-}" ] && { [ -n "${CI:-}" ] || [ "${WINDOWS:-}" = 1 ]; }; then
+  (
+    set -uo pipefail
+    win_start=$(date +%s)
+    win=x86_64-pc-windows-gnu
+    runner="$root/backend-windows/wine/runner.sh"
+    win_out="${CARGO_TARGET_DIR:-$root/target}/$win/debug"
+    demo=$(mktemp -d)
+    trap '"$runner" --stop; rm -rf "$demo"; echo "windows block: $(($(date +%s) - win_start)) s"' EXIT
+    win_failed=()
+    win_step() { step "windows: $1"; shift; "$@" || win_failed+=("$*"); }
+
+    step "windows: toolchain and Wine prefix"
+    bash backend-windows/wine/setup.sh || exit 1
+    # Built by the Linux run already (incremental: a no-op then); Windows runs cannot build them.
+    bash conformance/guests/build.sh "$root/target/guests" || exit 1
+    export WASIBOX_GUESTS="$root/target/guests" WASIBOX_SKIP_GUEST_BUILD=1
+
+    win_step "tests under Wine" \
+      cargo test --no-fail-fast -p wasibox-windows -p wasibox-conformance --target $win
+    win_step "conformance table (mem and windows, under Wine)" \
+      cargo run -q -p wasibox-conformance --target $win
+    win_step "clippy" \
+      cargo clippy -p wasibox-windows --target $win --all-targets -- -D warnings
+    cli_demo() {
+      cargo build -p wasibox-cli --target $win || return 1
+      mkdir -p "$demo/data/src/sub" "$demo/ro"
+      printf 'hello\n' >"$demo/data/src/a.txt"
+      printf 'deep\n' >"$demo/data/src/sub/b.txt"
+      cp -r "$demo/data/src" "$demo/ro/src"
+      local exe="$win_out/wasibox.exe" guest="$root/target/guests/rust/std_tree_copy.wasm"
+      # A tree copied by a guest through --dir: the files are on the host afterwards.
+      "$runner" "$exe" run --dir "$demo/data::data" "$guest" data/src data/dst || return 1
+      diff -r "$demo/data/src" "$demo/data/dst" || return 1
+      # The same through --dir-ro: the guest fails, nothing is written.
+      if "$runner" "$exe" run --dir-ro "$demo/ro::ro" "$guest" ro/src ro/dst; then
+        echo "wasibox.exe: a copy into a --dir-ro directory succeeded" >&2
+        return 1
+      fi
+      [ ! -e "$demo/ro/dst" ] || { echo "wasibox.exe wrote into a --dir-ro directory" >&2; return 1; }
+      "$runner" "$exe" run --engine wasmi "$root/examples/hello.wat" | grep -q 'Hello' || return 1
+      echo "wasibox.exe run --dir / --dir-ro / --engine wasmi: ok"
+    }
+    win_step "wasibox.exe run --dir on a real directory, under Wine" cli_demo
+
+    if [ ${#win_failed[@]} -gt 0 ]; then
+      printf 'windows: FAILED: %s\n' "${win_failed[@]}"
+      exit 1
+    fi
+    echo "windows: all steps passed"
+  )
+fi
+
 end=$(date +%s)
 echo
 echo "SUMMARY: cargo tests ${passed} passed, ${failed} failed; $((end - start)) s"
