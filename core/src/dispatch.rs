@@ -145,6 +145,10 @@ macro_rules! define_func {
         /// Run `func` from raw wasm arguments (`args.len() == func.params().len()`; i32s
         /// zero-extended). Returns the errno to hand back to the guest, or how the guest
         /// exited. `ENOSYS` if `func` is not in `version` or the argument count is wrong.
+        ///
+        /// Always inlined: each engine import calls it with a constant `func`, so the
+        /// match folds to that one function and the arguments stay in registers.
+        #[inline(always)]
         pub fn call<P: Platform, M: GuestMemory + ?Sized>(
             ctx: &mut WasiCtx<P>,
             mem: &mut M,

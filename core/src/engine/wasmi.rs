@@ -40,7 +40,7 @@ impl<P: Platform + 'static> WasiView for WasiCtx<P> {
 
 /// Run `func` for the guest: find its memory (cached after the first call), decode the
 /// arguments, dispatch. `proc_exit` becomes an [`ExitError`] that unwinds the guest.
-#[inline]
+#[inline(always)]
 fn invoke<T: WasiView>(
     caller: &mut Caller<'_, T>,
     version: Version,

@@ -33,7 +33,7 @@ impl<P: Platform + 'static> WasiView for WasiCtx<P> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn invoke<T: WasiView>(
     caller: &mut Caller<'_, T>,
     version: Version,
