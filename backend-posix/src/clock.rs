@@ -52,6 +52,11 @@ pub(crate) fn clock_time(c: ClockId) -> Result<u64> {
 /// does not advance while we sleep, so for those the time left is slept once, on the
 /// monotonic clock.
 pub(crate) fn sleep_until(clock: ClockId, at: u64) -> Result<()> {
+    // A deadline already past (a zero timeout) returns at once: clock_nanosleep would
+    // still arm a timer and wait out the timer slack (about 50 µs on Linux).
+    if clock_time(clock)? >= at {
+        return Ok(());
+    }
     #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
     if matches!(clock, ClockId::Realtime | ClockId::Monotonic) {
         let ts = timespec(at);
