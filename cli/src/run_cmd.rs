@@ -102,9 +102,24 @@ pub struct RunArgs {
     /// Preopen a TCP listener on HOST:PORT (posix backend); the guest sees it after the dirs.
     #[arg(long = "tcplisten", value_name = "HOST:PORT")]
     tcp_listen: Vec<String>,
-    /// Most open descriptors the guest may hold.
+    /// Most open descriptors the guest may hold (EMFILE beyond).
     #[arg(long, value_name = "N")]
     max_fds: Option<usize>,
+    /// Longest path, in bytes, a call may name (ENAMETOOLONG at or beyond; default 4096).
+    #[arg(long, value_name = "BYTES")]
+    max_path: Option<usize>,
+    /// Most symlinks followed in one path resolution (ELOOP beyond; default 40).
+    #[arg(long, value_name = "N")]
+    max_symlinks: Option<u32>,
+    /// Most subscriptions in one poll_oneoff (EINVAL beyond; default 4096).
+    #[arg(long, value_name = "N")]
+    max_poll: Option<u32>,
+    /// With --backend mem: most bytes the in-memory filesystem may hold (ENOSPC beyond).
+    #[arg(long, value_name = "BYTES")]
+    mem_max_bytes: Option<u64>,
+    /// With --backend mem: most inodes the in-memory filesystem may hold (ENOSPC beyond).
+    #[arg(long, value_name = "N")]
+    mem_max_inodes: Option<u64>,
     /// Log every WASI call (name, arguments, errno, duration) to stderr.
     #[arg(long)]
     trace: bool,
@@ -195,6 +210,15 @@ pub fn run(args: RunArgs) -> ExitCode {
     if let Some(n) = args.max_fds {
         limits.max_fds = n;
     }
+    if let Some(n) = args.max_path {
+        limits.max_path = n;
+    }
+    if let Some(n) = args.max_symlinks {
+        limits.max_symlinks = n;
+    }
+    if let Some(n) = args.max_poll {
+        limits.max_poll_subscriptions = n;
+    }
     let common = Common {
         wasm,
         args: args.module_and_args.clone(),
@@ -233,7 +257,16 @@ pub fn run(args: RunArgs) -> ExitCode {
             if !args.tcp_listen.is_empty() {
                 return fail("--tcplisten needs the posix backend");
             }
-            crate::run_cmd::mem::run(&common, &dirs, args.seed, args.persist)
+            crate::run_cmd::mem::run(
+                &common,
+                &dirs,
+                &mem::MemOptions {
+                    seed: args.seed,
+                    persist: args.persist,
+                    max_bytes: args.mem_max_bytes,
+                    max_inodes: args.mem_max_inodes,
+                },
+            )
         }
     }
 }

@@ -86,4 +86,11 @@ fn mem_backend_persists_only_when_asked() {
     // A read-only preopen refuses it (EROFS = 69).
     std::fs::remove_dir(data.join("made")).unwrap();
     assert_eq!(wasibox(&["run", "--dir-ro", &spec, &wat]).status.code(), Some(69));
+    // Limits from the command line: the in-memory world holds /, /dirs and /dirs/0 already,
+    // so a 3-inode filesystem has no room (ENOSPC = 51); a 4-byte path is too long for a
+    // 3-byte limit (ENAMETOOLONG = 37).
+    let mem = ["run", "--backend", "mem", "--mem-max-inodes"];
+    assert_eq!(wasibox(&[&mem[..], &["3", "--dir", &spec, &wat]].concat()).status.code(), Some(51));
+    assert_eq!(wasibox(&[&mem[..], &["4", "--dir", &spec, &wat]].concat()).status.code(), Some(0));
+    assert_eq!(wasibox(&["run", "--max-path", "3", "--dir", &spec, &wat]).status.code(), Some(37));
 }

@@ -9,11 +9,30 @@ use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 use wasibox_mem::{MemConfig, MemPipe, MemPlatform};
 
-pub(crate) fn run(common: &Common, dirs: &[DirSpec], seed: Option<u64>, persist: bool) -> ExitCode {
+/// What `--backend mem` adds to a run.
+pub(crate) struct MemOptions {
+    /// `--seed`.
+    pub(crate) seed: Option<u64>,
+    /// `--persist`.
+    pub(crate) persist: bool,
+    /// `--mem-max-bytes`.
+    pub(crate) max_bytes: Option<u64>,
+    /// `--mem-max-inodes`.
+    pub(crate) max_inodes: Option<u64>,
+}
+
+pub(crate) fn run(common: &Common, dirs: &[DirSpec], opts: &MemOptions) -> ExitCode {
     let mut config = MemConfig::default();
-    if let Some(seed) = seed {
+    if let Some(seed) = opts.seed {
         config.seed = seed;
     }
+    if let Some(n) = opts.max_bytes {
+        config.limits.max_bytes = n;
+    }
+    if let Some(n) = opts.max_inodes {
+        config.limits.max_inodes = n;
+    }
+    let persist = opts.persist;
     let platform = MemPlatform::new(config);
     let fs = platform.fs().clone();
     let mut mounts = Vec::new();
