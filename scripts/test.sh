@@ -93,9 +93,6 @@ if [ -z "${QUICK:-}" ] && { [ -n "${CI:-}" ] || [ "${WINDOWS:-}" = 1 ]; }; then
   )
 fi
 
-end=$(date +%s)
-echo
-echo "SUMMARY: cargo tests ${passed} passed, ${failed} failed; $((end - start)) s"
 
 # ---- hostile guests: miri and fuzzing (issue 7) ---------------------------------------
 # With CI set (not with QUICK=1). Self-contained. The attack suite, the hostile-argument
@@ -109,7 +106,7 @@ if [ -z "${QUICK:-}" ] && [ -n "${CI:-}" ]; then
     set -euo pipefail
     h7_start=$(date +%s)
     step "miri: wasibox-core, wasibox-mem"
-    rustup component add --toolchain nightly miri rust-src >/dev/null 2>&1 || true
+    rustup toolchain install nightly --profile minimal --component miri,rust-src >/dev/null
     cargo +nightly miri test -p wasibox-core -p wasibox-mem
     step "fuzz: ${FUZZ_SECONDS:-60} s per target"
     command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
@@ -117,3 +114,7 @@ if [ -z "${QUICK:-}" ] && [ -n "${CI:-}" ]; then
     echo "hostile-guests block: $(($(date +%s) - h7_start)) s"
   )
 fi
+
+end=$(date +%s)
+echo
+echo "SUMMARY: cargo tests ${passed} passed, ${failed} failed; $((end - start)) s"
