@@ -287,8 +287,7 @@ fn wine_plan(case: &Case, wasm: &[u8], argv0: &str, mem: Option<&Observed>) -> W
     };
     if mem.symlinks_made > 0 {
         return WinePlan::Skip(format!(
-            "{WINE_NO_SYMLINKS}, and the guest creates {} (path_symlink succeeds on mem)",
-            if mem.symlinks_made == 1 { "one".to_string() } else { mem.symlinks_made.to_string() }
+            "{WINE_NO_SYMLINKS}, and the guest creates symlinks (path_symlink succeeds on mem)"
         ));
     }
     if case.preopens.iter().all(|(_, host, _)| crate::exec::fixture_links(host).is_empty()) {
@@ -302,17 +301,13 @@ fn wine_plan(case: &Case, wasm: &[u8], argv0: &str, mem: Option<&Observed>) -> W
             ))
         }
     };
-    let d = differ(&strip_links(mem), &strip_links(&control));
-    if d.is_empty() {
-        return WinePlan::WithoutLinks(Box::new(control));
+    if differ(&strip_links(mem), &strip_links(&control)).is_empty() {
+        WinePlan::WithoutLinks(Box::new(control))
+    } else {
+        WinePlan::Skip(format!(
+            "{WINE_NO_SYMLINKS}, and the case needs the ones in its fixture (without them, mem gives another result)"
+        ))
     }
-    let mut first = d[0].clone();
-    if first.chars().count() > 100 {
-        first = first.chars().take(100).collect::<String>() + "…";
-    }
-    WinePlan::Skip(format!(
-        "{WINE_NO_SYMLINKS}, and the case needs the ones in its fixture (without them mem gives: {first})"
-    ))
 }
 
 fn plural(n: usize, what: &str) -> String {
@@ -392,84 +387,235 @@ pub fn totals(reports: &[CaseReport]) -> (usize, usize, usize) {
     t
 }
 
+/// The coverage table, as data: one row per WASI function (both versions), one column
+/// per backend, plus the reason for every skip and the notes. It can be saved as JSON and
+/// tables from different hosts merged (the posix column comes from a Unix run, the
+/// windows column from a Windows or Wine run).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Table {
+    /// Backend names.
+    pub columns: Vec<String>,
+    /// (function label, one cell per column).
+    pub rows: Vec<(String, Vec<String>)>,
+    /// Skipped runs, one line per backend and reason: "- on BACKEND (N): REASON: `case`, ...".
+    pub skipped: Vec<String>,
+    /// Notes on how backends ran cases.
+    pub notes: Vec<String>,
+    /// The totals line of each run that went into the table.
+    pub totals: Vec<String>,
+}
+
+impl Table {
+    /// The table of `reports` over `backends`.
+    pub fn of(reports: &[CaseReport], backends: &[Backend]) -> Table {
+        use wasibox_core::{Func, Version};
+        let mut t =
+            Table { columns: backends.iter().map(|b| b.name().to_string()).collect(), ..Table::default() };
+        for version in [Version::Preview1, Version::Unstable] {
+            for f in Func::ALL.iter().filter(|f| f.available_in(version)) {
+                let name = f.name();
+                let label = match version {
+                    Version::Preview1 => name.to_string(),
+                    Version::Unstable => format!("{name} (unstable)"),
+                };
+                let mut cells = Vec::new();
+                for b in backends {
+                    let (mut pass, mut total, mut skip) = (0, 0, 0);
+                    for r in reports {
+                        let is_unstable = r.case.version == Some(Version::Unstable);
+                        if is_unstable != (version == Version::Unstable)
+                            || !r.case.functions.iter().any(|x| x == name)
+                        {
+                            continue;
+                        }
+                        match r.verdicts.get(b) {
+                            Some(Verdict::Pass) => {
+                                pass += 1;
+                                total += 1
+                            }
+                            Some(Verdict::Fail(_)) => total += 1,
+                            Some(Verdict::Skip(_)) => skip += 1,
+                            None => {}
+                        }
+                    }
+                    cells.push(match (total, skip) {
+                        (0, 0) => "—".to_string(),
+                        (_, 0) if pass == total => format!("pass {pass}"),
+                        (_, 0) => format!("FAIL {}/{total}", total - pass),
+                        _ => format!("pass {pass}/{total}, skip {skip}"),
+                    });
+                }
+                t.rows.push((label, cells));
+            }
+        }
+        // Skips grouped by backend and reason: "- on B (N): REASON: `case`, `case`".
+        for b in backends {
+            let mut by_reason: Vec<(&str, Vec<&str>)> = Vec::new();
+            for r in reports {
+                if let Some(Verdict::Skip(why)) = r.verdicts.get(b) {
+                    match by_reason.iter_mut().find(|(w, _)| *w == why.as_str()) {
+                        Some((_, cases)) => cases.push(&r.case.name),
+                        None => by_reason.push((why, vec![&r.case.name])),
+                    }
+                }
+            }
+            for (why, cases) in by_reason {
+                let list: Vec<String> = cases.iter().map(|c| format!("`{c}`")).collect();
+                t.skipped.push(format!("- on {} ({}): {why}: {}", b.name(), cases.len(), list.join(", ")));
+            }
+        }
+        for b in backends {
+            let mut noted: BTreeMap<&str, usize> = BTreeMap::new();
+            for r in reports {
+                if let Some(n) = r.notes.get(b) {
+                    *noted.entry(n.as_str()).or_default() += 1;
+                }
+            }
+            for (note, n) in noted {
+                t.notes.push(format!("On {}, {} {note}.", b.name(), plural(n, "case")));
+            }
+        }
+        let (pass, fail, skip) = totals(reports);
+        let host = if cfg!(windows) && backends.iter().any(|b| b.under_wine()) {
+            "windows under Wine"
+        } else {
+            std::env::consts::OS
+        };
+        t.totals.push(format!(
+            "{host} ({}): {} cases; {pass} passed, {fail} failed ({skip} skipped)",
+            t.columns.join(", "),
+            reports.len()
+        ));
+        t
+    }
+
+    /// Merge tables: the columns of each in turn, a column already present taken from the
+    /// first table that has it; rows by label, in the first table's order.
+    pub fn merge(tables: &[Table]) -> Table {
+        let mut out = Table::default();
+        let mut sources: Vec<(usize, usize)> = Vec::new();
+        for (ti, t) in tables.iter().enumerate() {
+            for (ci, c) in t.columns.iter().enumerate() {
+                if !out.columns.contains(c) {
+                    out.columns.push(c.clone());
+                    sources.push((ti, ci));
+                }
+            }
+        }
+        let mut labels: Vec<String> = Vec::new();
+        for t in tables {
+            for (l, _) in &t.rows {
+                if !labels.contains(l) {
+                    labels.push(l.clone());
+                }
+            }
+        }
+        for l in labels {
+            let cells = sources
+                .iter()
+                .map(|&(ti, ci)| {
+                    tables[ti]
+                        .rows
+                        .iter()
+                        .find(|(x, _)| *x == l)
+                        .and_then(|(_, c)| c.get(ci).cloned())
+                        .unwrap_or_else(|| "—".to_string())
+                })
+                .collect();
+            out.rows.push((l, cells));
+        }
+        for (ti, t) in tables.iter().enumerate() {
+            // Skips and notes of the columns taken from this table.
+            let mine: Vec<&String> =
+                sources.iter().filter(|(x, _)| *x == ti).map(|&(_, ci)| &t.columns[ci]).collect();
+            let of_mine = |line: &String| mine.iter().any(|c| line.starts_with(&format!("- on {c} (")));
+            out.skipped.extend(t.skipped.iter().filter(|l| of_mine(l)).cloned());
+            out.notes.extend(
+                t.notes.iter().filter(|n| mine.iter().any(|c| n.starts_with(&format!("On {c},")))).cloned(),
+            );
+            out.totals.extend(t.totals.iter().cloned());
+        }
+        out
+    }
+
+    /// As Markdown: the table, the skips, the notes.
+    pub fn render(&self) -> String {
+        let mut out = String::from("| function |");
+        for c in &self.columns {
+            out.push_str(&format!(" {c} |"));
+        }
+        out.push_str("\n|---|");
+        for _ in &self.columns {
+            out.push_str("---|");
+        }
+        out.push('\n');
+        for (label, cells) in &self.rows {
+            out.push_str(&format!("| `{label}` |"));
+            for c in cells {
+                out.push_str(&format!(" {c} |"));
+            }
+            out.push('\n');
+        }
+        if !self.skipped.is_empty() {
+            out.push_str("\nSkipped:\n");
+            for s in &self.skipped {
+                out.push_str(s);
+                out.push('\n');
+            }
+        }
+        for n in &self.notes {
+            out.push('\n');
+            out.push_str(n);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// As JSON (for [`Table::merge`] across hosts).
+    pub fn to_json(&self) -> String {
+        let v = serde_json::json!({
+            "columns": self.columns,
+            "rows": self.rows.iter().map(|(l, c)| serde_json::json!([l, c])).collect::<Vec<_>>(),
+            "skipped": self.skipped,
+            "notes": self.notes,
+            "totals": self.totals,
+        });
+        serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+    }
+
+    /// From [`Table::to_json`]'s output.
+    pub fn from_json(text: &str) -> Result<Table, String> {
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let strs = |k: &str| -> Vec<String> {
+            v.get(k)
+                .and_then(|x| x.as_array())
+                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                .unwrap_or_default()
+        };
+        let rows = v
+            .get("rows")
+            .and_then(|x| x.as_array())
+            .ok_or("no rows")?
+            .iter()
+            .filter_map(|r| {
+                let label = r.get(0)?.as_str()?.to_string();
+                let cells =
+                    r.get(1)?.as_array()?.iter().filter_map(|c| c.as_str().map(str::to_string)).collect();
+                Some((label, cells))
+            })
+            .collect();
+        Ok(Table {
+            columns: strs("columns"),
+            rows,
+            skipped: strs("skipped"),
+            notes: strs("notes"),
+            totals: strs("totals"),
+        })
+    }
+}
+
 /// The coverage table: one row per WASI function (both versions), one column per
 /// backend, `passed/total` cases, plus the reason for every skip.
 pub fn table(reports: &[CaseReport], backends: &[Backend]) -> String {
-    use wasibox_core::{Func, Version};
-    let mut out = String::new();
-    out.push_str("| function |");
-    for b in backends {
-        out.push_str(&format!(" {} |", b.name()));
-    }
-    out.push_str("\n|---|");
-    for _ in backends {
-        out.push_str("---|");
-    }
-    out.push('\n');
-    for version in [Version::Preview1, Version::Unstable] {
-        for f in Func::ALL.iter().filter(|f| f.available_in(version)) {
-            let name = f.name();
-            let label = match version {
-                Version::Preview1 => name.to_string(),
-                Version::Unstable => format!("{name} (unstable)"),
-            };
-            out.push_str(&format!("| `{label}` |"));
-            for b in backends {
-                let (mut pass, mut total, mut skip) = (0, 0, 0);
-                for r in reports {
-                    let is_unstable = r.case.version == Some(Version::Unstable);
-                    if is_unstable != (version == Version::Unstable)
-                        || !r.case.functions.iter().any(|x| x == name)
-                    {
-                        continue;
-                    }
-                    match r.verdicts.get(b) {
-                        Some(Verdict::Pass) => {
-                            pass += 1;
-                            total += 1
-                        }
-                        Some(Verdict::Fail(_)) => total += 1,
-                        Some(Verdict::Skip(_)) => skip += 1,
-                        None => {}
-                    }
-                }
-                let cell = match (total, skip) {
-                    (0, 0) => "—".to_string(),
-                    (_, 0) if pass == total => format!("pass {pass}"),
-                    (_, 0) => format!("FAIL {}/{total}", total - pass),
-                    _ => format!("pass {pass}/{total}, skip {skip}"),
-                };
-                out.push_str(&format!(" {cell} |"));
-            }
-            out.push('\n');
-        }
-    }
-    let skips: Vec<String> = reports
-        .iter()
-        .flat_map(|r| {
-            r.verdicts.iter().filter_map(move |(b, v)| match v {
-                Verdict::Skip(why) => Some(format!("- `{}` on {}: {why}", r.case.name, b.name())),
-                _ => None,
-            })
-        })
-        .collect();
-    if !skips.is_empty() {
-        out.push_str("\nSkipped:\n");
-        for s in skips {
-            out.push_str(&s);
-            out.push('\n');
-        }
-    }
-    for b in backends {
-        let mut noted: BTreeMap<&str, usize> = BTreeMap::new();
-        for r in reports {
-            if let Some(n) = r.notes.get(b) {
-                *noted.entry(n.as_str()).or_default() += 1;
-            }
-        }
-        for (note, n) in noted {
-            out.push_str(&format!("\nOn {}, {} {note}.\n", b.name(), plural(n, "case")));
-        }
-    }
-    out
+    Table::of(reports, backends).render()
 }

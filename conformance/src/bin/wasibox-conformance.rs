@@ -1,21 +1,26 @@
 //! `wasibox-conformance`: run the suite against backends and print the coverage table.
 //!
 //! ```text
-//! wasibox-conformance [run] [--backend mem|posix|all] [--filter TEXT] [--verbose]
+//! wasibox-conformance [run] [--backend mem|posix|windows|all] [--filter TEXT] [--verbose] [--save FILE]
 //! wasibox-conformance testsuite [--backend ...] DIR...   (upstream wasi-testsuite layout)
+//! wasibox-conformance merge FILE...                      (one table from saved ones)
 //! ```
+//!
+//! The backends are mem and the host's own: posix on Unix, windows on Windows (and under
+//! Wine). `--save` writes the table as JSON; `merge` prints one table from several, e.g.
+//! a Linux run's mem and posix columns with a Wine run's windows column.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use wasibox_conformance::exec::Backend;
 use wasibox_conformance::guests::cases_root;
-use wasibox_conformance::suite::{collect, collect_testsuite, run_cases, table, totals, Verdict};
+use wasibox_conformance::suite::{collect, collect_testsuite, run_cases, totals, Table, Verdict};
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1).peekable();
     let mut mode = "run".to_string();
     if let Some(a) = args.peek() {
-        if a == "run" || a == "testsuite" {
+        if a == "run" || a == "testsuite" || a == "merge" {
             mode = a.clone();
             args.next();
         }
@@ -25,6 +30,7 @@ fn main() -> ExitCode {
     let mut verbose = false;
     let mut bless: Option<String> = None;
     let mut dirs = Vec::new();
+    let mut save: Option<PathBuf> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--backend" => match args.next().as_deref() {
@@ -39,16 +45,38 @@ fn main() -> ExitCode {
                 None => return ExitCode::from(2),
             },
             "--filter" => filter = args.next(),
+            "--save" => save = args.next().map(PathBuf::from),
             "--verbose" | "-v" => verbose = true,
             // Record wasibox's behaviour as the deliberate expectation of every case
             // (with --filter) that fails identically on all backends. Review the diff!
             "--bless-deliberate" => bless = args.next(),
             "-h" | "--help" => {
-                println!("usage: wasibox-conformance [run|testsuite] [--backend mem|posix|all] [--filter TEXT] [-v] [DIR...]");
+                println!(
+                    "usage: wasibox-conformance [run|testsuite|merge] [--backend mem|posix|windows|all] \
+                     [--filter TEXT] [-v] [--save FILE] [DIR...|FILE...]"
+                );
                 return ExitCode::SUCCESS;
             }
             other => dirs.push(PathBuf::from(other)),
         }
+    }
+    if mode == "merge" {
+        let mut tables = Vec::new();
+        for f in &dirs {
+            match std::fs::read_to_string(f).map_err(|e| e.to_string()).and_then(|t| Table::from_json(&t)) {
+                Ok(t) => tables.push(t),
+                Err(e) => {
+                    eprintln!("{}: {e}", f.display());
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        let merged = Table::merge(&tables);
+        print!("{}", merged.render());
+        for t in &merged.totals {
+            println!("\n{t}");
+        }
+        return ExitCode::SUCCESS;
     }
     let (specs, root): (Vec<(PathBuf, Option<PathBuf>)>, PathBuf) = if mode == "testsuite" {
         if dirs.is_empty() {
@@ -82,12 +110,20 @@ fn main() -> ExitCode {
                     }
                 }
                 Verdict::Pass if verbose => println!("ok   {} [{}]", r.case.name, b.name()),
+                Verdict::Skip(why) if verbose => println!("skip {} [{}]: {why}", r.case.name, b.name()),
                 _ => {}
             }
         }
     }
     println!();
-    print!("{}", table(&reports, &backends));
+    let t = Table::of(&reports, &backends);
+    print!("{}", t.render());
+    if let Some(path) = &save {
+        if let Err(e) = std::fs::write(path, t.to_json()) {
+            eprintln!("cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
     let (pass, fail, skip) = totals(&reports);
     println!("\n{} cases; {pass} passed, {fail} failed ({skip} skipped)", reports.len());
     if fail == 0 {
