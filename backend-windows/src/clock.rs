@@ -37,7 +37,13 @@ fn ft(f: FILETIME) -> u64 {
 fn tick_ns() -> u64 {
     let (mut adj, mut inc, mut disabled) = (0u32, 0u32, 0);
     // SAFETY: three live locals the call writes.
-    let ok = unsafe { windows_sys::Win32::System::SystemInformation::GetSystemTimeAdjustment(&mut adj, &mut inc, &mut disabled) };
+    let ok = unsafe {
+        windows_sys::Win32::System::SystemInformation::GetSystemTimeAdjustment(
+            &mut adj,
+            &mut inc,
+            &mut disabled,
+        )
+    };
     if ok == 0 || inc == 0 {
         15_625_000
     } else {
@@ -93,7 +99,9 @@ thread_local! {
 fn new_timer() -> Option<OwnedHandle> {
     for flags in [T::CREATE_WAITABLE_TIMER_HIGH_RESOLUTION, 0] {
         // SAFETY: no name and no security attributes are passed; the result is checked.
-        let h = unsafe { T::CreateWaitableTimerExW(std::ptr::null(), std::ptr::null(), flags, T::TIMER_ALL_ACCESS) };
+        let h = unsafe {
+            T::CreateWaitableTimerExW(std::ptr::null(), std::ptr::null(), flags, T::TIMER_ALL_ACCESS)
+        };
         if !h.is_null() {
             // SAFETY: a fresh handle that nothing else owns.
             return Some(unsafe { OwnedHandle::from_raw_handle(h as RawHandle) });

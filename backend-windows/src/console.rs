@@ -6,9 +6,9 @@
 //! every Windows console program.
 
 use crate::errno::last_error;
+use wasibox_core::Result;
 use windows_sys::Win32::Foundation::HANDLE;
 use windows_sys::Win32::System::Console::{ReadConsoleW, WriteConsoleW};
-use wasibox_core::Result;
 
 /// The conversion state of a console handle.
 #[derive(Debug, Default)]

@@ -39,11 +39,22 @@ fn name_arg(name: &str) -> Result<Vec<u16>> {
 }
 
 /// Open `name` in `dir` without following a reparse point there.
-fn open_nofollow(dir: HANDLE, name: &[u16], access: u32, disposition: u32, options: u32) -> std::result::Result<(OwnedHandle, usize), NTSTATUS> {
+fn open_nofollow(
+    dir: HANDLE,
+    name: &[u16],
+    access: u32,
+    disposition: u32,
+    options: u32,
+) -> std::result::Result<(OwnedHandle, usize), NTSTATUS> {
     nt::create(
         dir,
         name,
-        CreateArgs { access, disposition, options: options | Fs::FILE_OPEN_REPARSE_POINT, attributes: W::FILE_ATTRIBUTE_NORMAL },
+        CreateArgs {
+            access,
+            disposition,
+            options: options | Fs::FILE_OPEN_REPARSE_POINT,
+            attributes: W::FILE_ATTRIBUTE_NORMAL,
+        },
     )
 }
 
@@ -111,7 +122,8 @@ pub(crate) fn open_at(dir: &WindowsHandle, name: &str, opts: &OpenOptions) -> Re
     }
     let mut access = W::FILE_READ_ATTRIBUTES;
     if opts.read {
-        access |= if opts.directory { W::FILE_LIST_DIRECTORY | W::FILE_TRAVERSE } else { W::FILE_GENERIC_READ };
+        access |=
+            if opts.directory { W::FILE_LIST_DIRECTORY | W::FILE_TRAVERSE } else { W::FILE_GENERIC_READ };
     }
     if opts.write {
         access |= W::FILE_GENERIC_WRITE;
@@ -235,7 +247,8 @@ pub(crate) fn stat_at(dir: &WindowsHandle, name: &str, follow: bool) -> Result<F
         st.size = read_link_target(raw).map(|t| t.len() as u64).unwrap_or(0);
         return Ok(st);
     }
-    let ft = if attrs & W::FILE_ATTRIBUTE_DIRECTORY != 0 { Filetype::Directory } else { Filetype::RegularFile };
+    let ft =
+        if attrs & W::FILE_ATTRIBUTE_DIRECTORY != 0 { Filetype::Directory } else { Filetype::RegularFile };
     filestat_of_handle(raw, ft)
 }
 
@@ -283,7 +296,12 @@ fn delete(h: HANDLE, attrs: u32) -> Result<()> {
     };
     match nt::set(h, Fs::FileDispositionInformationEx, &ex) {
         Ok(()) => return Ok(()),
-        Err(F::STATUS_INVALID_INFO_CLASS | F::STATUS_NOT_IMPLEMENTED | F::STATUS_NOT_SUPPORTED | F::STATUS_INVALID_PARAMETER) => {}
+        Err(
+            F::STATUS_INVALID_INFO_CLASS
+            | F::STATUS_NOT_IMPLEMENTED
+            | F::STATUS_NOT_SUPPORTED
+            | F::STATUS_INVALID_PARAMETER,
+        ) => {}
         Err(s) => return Err(errno_from_ntstatus(s)),
     }
     let classic = Fs::FILE_DISPOSITION_INFORMATION { DeleteFile: true };
@@ -363,9 +381,12 @@ fn full_name(h: HANDLE) -> Result<Vec<u16>> {
     let mut buf = vec![0u64; (4 + 65536) / 8 + 1];
     let n = match nt::query_bytes(h, Fs::FileNormalizedNameInformation, &mut buf) {
         Ok(n) => n,
-        Err(F::STATUS_INVALID_INFO_CLASS | F::STATUS_NOT_IMPLEMENTED | F::STATUS_NOT_SUPPORTED | F::STATUS_INVALID_PARAMETER) => {
-            nt::query_bytes(h, Fs::FileNameInformation, &mut buf).map_err(errno_from_ntstatus)?
-        }
+        Err(
+            F::STATUS_INVALID_INFO_CLASS
+            | F::STATUS_NOT_IMPLEMENTED
+            | F::STATUS_NOT_SUPPORTED
+            | F::STATUS_INVALID_PARAMETER,
+        ) => nt::query_bytes(h, Fs::FileNameInformation, &mut buf).map_err(errno_from_ntstatus)?,
         Err(s) => return Err(errno_from_ntstatus(s)),
     };
     let bytes = nt::as_bytes(&buf);
@@ -407,7 +428,12 @@ fn file_key(h: HANDLE) -> Result<(u64, [u8; 16])> {
 /// replaces an empty directory (Windows cannot do that in one step: the empty target is
 /// removed first); a directory over a file is `ENOTDIR`, a file over a directory `EISDIR`,
 /// over a non-empty directory `ENOTEMPTY`; two names of the same file leave both alone.
-pub(crate) fn rename_at(old_dir: &WindowsHandle, old: &str, new_dir: &WindowsHandle, new: &str) -> Result<()> {
+pub(crate) fn rename_at(
+    old_dir: &WindowsHandle,
+    old: &str,
+    new_dir: &WindowsHandle,
+    new: &str,
+) -> Result<()> {
     check_dir(old_dir)?;
     check_dir(new_dir)?;
     let wold = name_arg(old)?;
@@ -486,11 +512,18 @@ static TMP_COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32:
 /// semantics where the file system has them (the replaced file may be open elsewhere; the
 /// read-only attribute does not stop it), else the classic rename.
 fn rename_handle(h: HANDLE, new_dir: HANDLE, name: &[u16]) -> Result<()> {
-    let flags = Fs::FILE_RENAME_REPLACE_IF_EXISTS | Fs::FILE_RENAME_POSIX_SEMANTICS | Fs::FILE_RENAME_IGNORE_READONLY_ATTRIBUTE;
+    let flags = Fs::FILE_RENAME_REPLACE_IF_EXISTS
+        | Fs::FILE_RENAME_POSIX_SEMANTICS
+        | Fs::FILE_RENAME_IGNORE_READONLY_ATTRIBUTE;
     let (buf, len) = nt::rename_info(flags, new_dir, name);
     match nt::set_bytes(h, Fs::FileRenameInformationEx, &buf, len) {
         Ok(()) => return Ok(()),
-        Err(F::STATUS_INVALID_INFO_CLASS | F::STATUS_NOT_IMPLEMENTED | F::STATUS_NOT_SUPPORTED | F::STATUS_INVALID_PARAMETER) => {}
+        Err(
+            F::STATUS_INVALID_INFO_CLASS
+            | F::STATUS_NOT_IMPLEMENTED
+            | F::STATUS_NOT_SUPPORTED
+            | F::STATUS_INVALID_PARAMETER,
+        ) => {}
         Err(s) => return Err(errno_from_ntstatus(s)),
     }
     // The classic class: ReplaceIfExists is a BOOLEAN in the first byte.
@@ -517,11 +550,19 @@ pub(crate) fn link_at(old_dir: &WindowsHandle, old: &str, new_dir: &WindowsHandl
     if wnew.is_empty() {
         return Err(Errno::EXIST);
     }
-    let src = match open_nofollow(old_dir.raw(), &wold, W::FILE_WRITE_ATTRIBUTES | W::FILE_READ_ATTRIBUTES, Fs::FILE_OPEN, 0) {
+    let src = match open_nofollow(
+        old_dir.raw(),
+        &wold,
+        W::FILE_WRITE_ATTRIBUTES | W::FILE_READ_ATTRIBUTES,
+        Fs::FILE_OPEN,
+        0,
+    ) {
         Ok((h, _)) => h,
-        Err(F::STATUS_ACCESS_DENIED) => open_nofollow(old_dir.raw(), &wold, W::FILE_READ_ATTRIBUTES, Fs::FILE_OPEN, 0)
-            .map(|(h, _)| h)
-            .map_err(errno_from_ntstatus)?,
+        Err(F::STATUS_ACCESS_DENIED) => {
+            open_nofollow(old_dir.raw(), &wold, W::FILE_READ_ATTRIBUTES, Fs::FILE_OPEN, 0)
+                .map(|(h, _)| h)
+                .map_err(errno_from_ntstatus)?
+        }
         Err(s) => return Err(errno_from_ntstatus(s)),
     };
     let sraw = nt::raw(&src);
@@ -606,7 +647,8 @@ pub(crate) fn symlink_at(target: &str, dir: &WindowsHandle, name: &str) -> Resul
     )
     .map_err(errno_from_ntstatus)?;
     let raw = nt::raw(&h);
-    if let Err(s) = nt::fsctl(raw, windows_sys::Win32::System::Ioctl::FSCTL_SET_REPARSE_POINT, &buf, &mut []) {
+    if let Err(s) = nt::fsctl(raw, windows_sys::Win32::System::Ioctl::FSCTL_SET_REPARSE_POINT, &buf, &mut [])
+    {
         let _ = delete(raw, 0);
         return Err(errno_from_ntstatus(s));
     }
@@ -632,8 +674,14 @@ pub(crate) fn set_times_at(
     check_dir(dir)?;
     let wname = name_arg(name)?;
     dir.check_writable()?;
-    let (h, _) = open_nofollow(dir.raw(), &wname, W::FILE_WRITE_ATTRIBUTES | W::FILE_READ_ATTRIBUTES, Fs::FILE_OPEN, 0)
-        .map_err(errno_from_ntstatus)?;
+    let (h, _) = open_nofollow(
+        dir.raw(),
+        &wname,
+        W::FILE_WRITE_ATTRIBUTES | W::FILE_READ_ATTRIBUTES,
+        Fs::FILE_OPEN,
+        0,
+    )
+    .map_err(errno_from_ntstatus)?;
     let raw = nt::raw(&h);
     let (attrs, tag) = attr_tag(raw)?;
     check_alias(raw, name, &wname)?;

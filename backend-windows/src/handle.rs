@@ -114,7 +114,14 @@ fn ntstatus_to_win32(s: windows_sys::Win32::Foundation::NTSTATUS) -> u32 {
 
 impl WindowsHandle {
     /// A handle for something the backend just opened for the guest.
-    pub(crate) fn opened(h: OwnedHandle, kind: Kind, readonly: bool, read: bool, write: bool, fdflags: FdFlags) -> Self {
+    pub(crate) fn opened(
+        h: OwnedHandle,
+        kind: Kind,
+        readonly: bool,
+        read: bool,
+        write: bool,
+        fdflags: FdFlags,
+    ) -> Self {
         WindowsHandle {
             h,
             kind,
@@ -167,12 +174,18 @@ impl WindowsHandle {
             0 => C::STD_INPUT_HANDLE,
             1 => C::STD_OUTPUT_HANDLE,
             2 => C::STD_ERROR_HANDLE,
-            _ => return Err(io::Error::from_raw_os_error(windows_sys::Win32::Foundation::ERROR_INVALID_HANDLE as i32)),
+            _ => {
+                return Err(io::Error::from_raw_os_error(
+                    windows_sys::Win32::Foundation::ERROR_INVALID_HANDLE as i32,
+                ))
+            }
         };
         // SAFETY: GetStdHandle only reads the process parameters.
         let raw = unsafe { C::GetStdHandle(which) };
         if raw.is_null() || raw == windows_sys::Win32::Foundation::INVALID_HANDLE_VALUE {
-            return Err(io::Error::from_raw_os_error(windows_sys::Win32::Foundation::ERROR_INVALID_HANDLE as i32));
+            return Err(io::Error::from_raw_os_error(
+                windows_sys::Win32::Foundation::ERROR_INVALID_HANDLE as i32,
+            ));
         }
         // SAFETY: the process's standard handle stays open while we duplicate it (nothing in
         // this crate closes or replaces it); the borrow does not outlive this call.

@@ -172,7 +172,13 @@ impl Platform for WindowsPlatform {
     fn unlink_at(&self, dir: &WindowsHandle, name: &str) -> Result<()> {
         dir::unlink_at(dir, name)
     }
-    fn rename_at(&self, old_dir: &WindowsHandle, old: &str, new_dir: &WindowsHandle, new: &str) -> Result<()> {
+    fn rename_at(
+        &self,
+        old_dir: &WindowsHandle,
+        old: &str,
+        new_dir: &WindowsHandle,
+        new: &str,
+    ) -> Result<()> {
         dir::rename_at(old_dir, old, new_dir, new)
     }
     fn link_at(&self, old_dir: &WindowsHandle, old: &str, new_dir: &WindowsHandle, new: &str) -> Result<()> {

@@ -146,17 +146,63 @@ mod tests {
     #[test]
     fn rule_2_reserved_device_names_in_every_spelling() {
         let refused = [
-            "CON", "con", "Con", "PRN", "AUX", "NUL", "nul", "CONIN$", "conout$", "CLOCK$", "COM0", "COM1",
-            "com9", "LPT0", "LPT1", "lpt9", "COM\u{b9}", "COM\u{b2}", "COM\u{b3}", "LPT\u{b9}", "lpt\u{b3}",
-            "LPT1.txt", "aux.c", "nul.tar.gz", "CON.", "CON ", "CON  .txt", " NUL", "con:", "COM1:stream",
-            "NUL.", "Nul...", "prn .",
+            "CON",
+            "con",
+            "Con",
+            "PRN",
+            "AUX",
+            "NUL",
+            "nul",
+            "CONIN$",
+            "conout$",
+            "CLOCK$",
+            "COM0",
+            "COM1",
+            "com9",
+            "LPT0",
+            "LPT1",
+            "lpt9",
+            "COM\u{b9}",
+            "COM\u{b2}",
+            "COM\u{b3}",
+            "LPT\u{b9}",
+            "lpt\u{b3}",
+            "LPT1.txt",
+            "aux.c",
+            "nul.tar.gz",
+            "CON.",
+            "CON ",
+            "CON  .txt",
+            " NUL",
+            "con:",
+            "COM1:stream",
+            "NUL.",
+            "Nul...",
+            "prn .",
         ];
         for name in refused {
             assert_eq!(check_name(name), Err(Errno::NOTCAPABLE), "{name:?}");
         }
         let allowed = [
-            "CONSOLE", "CON1", "COM", "COM10", "LPT", "LPTX", "NULL", "AUXX", "ACON", "xCON.txt", "COM\u{b9}0",
-            "CO", "Nul_", "con_txt", "COM\u{2074}", "CLOCK", "CONIN", "readme.CON", "my.nul",
+            "CONSOLE",
+            "CON1",
+            "COM",
+            "COM10",
+            "LPT",
+            "LPTX",
+            "NULL",
+            "AUXX",
+            "ACON",
+            "xCON.txt",
+            "COM\u{b9}0",
+            "CO",
+            "Nul_",
+            "con_txt",
+            "COM\u{2074}",
+            "CLOCK",
+            "CONIN",
+            "readme.CON",
+            "my.nul",
         ];
         for name in allowed {
             assert_eq!(check_name(name), Ok(()), "{name:?}");
@@ -166,13 +212,31 @@ mod tests {
     #[test]
     fn rule_3_forbidden_characters() {
         for name in [
-            "a\\b", "\\", "C:", "c:", "C:x", "file:stream", "file::$DATA", "a*", "?", "a?b", "\"q\"", "<", "a>b",
-            "a|b", "tab\there", "\u{1}", "nl\n", "\u{1f}",
+            "a\\b",
+            "\\",
+            "C:",
+            "c:",
+            "C:x",
+            "file:stream",
+            "file::$DATA",
+            "a*",
+            "?",
+            "a?b",
+            "\"q\"",
+            "<",
+            "a>b",
+            "a|b",
+            "tab\there",
+            "\u{1}",
+            "nl\n",
+            "\u{1f}",
         ] {
             assert_eq!(check_name(name), Err(Errno::INVAL), "{name:?}");
         }
         // Look-alikes that Windows does not treat specially are fine.
-        for name in ["a\u{ff1a}b", "a\u{2215}b", "caf\u{e9}", "\u{7f}", "#%&'()+,;=@[]^`{}!", "a b", ".hidden"] {
+        for name in
+            ["a\u{ff1a}b", "a\u{2215}b", "caf\u{e9}", "\u{7f}", "#%&'()+,;=@[]^`{}!", "a b", ".hidden"]
+        {
             assert_eq!(check_name(name), Ok(()), "{name:?}");
         }
     }

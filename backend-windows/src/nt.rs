@@ -40,7 +40,8 @@ pub(crate) struct CreateArgs {
 /// shares read, write and delete, as POSIX opens do. Returns the handle and the
 /// `IO_STATUS_BLOCK.Information` (`FILE_CREATED`, `FILE_OPENED`, ...).
 pub(crate) fn create(root: HANDLE, name: &[u16], args: CreateArgs) -> Result<(OwnedHandle, usize), NTSTATUS> {
-    let bytes = u16::try_from(name.len() * 2).map_err(|_| windows_sys::Win32::Foundation::STATUS_NAME_TOO_LONG)?;
+    let bytes =
+        u16::try_from(name.len() * 2).map_err(|_| windows_sys::Win32::Foundation::STATUS_NAME_TOO_LONG)?;
     let us = UNICODE_STRING {
         Length: bytes,
         MaximumLength: bytes,
@@ -138,7 +139,11 @@ pub(crate) fn query<T: FileInfo>(h: HANDLE) -> Result<T, NTSTATUS> {
 
 /// `NtQueryInformationFile` for a class with a variable-size output, into `buf`; returns
 /// the number of bytes written. `STATUS_BUFFER_OVERFLOW` is returned as an error.
-pub(crate) fn query_bytes(h: HANDLE, class: Fs::FILE_INFORMATION_CLASS, buf: &mut [u64]) -> Result<usize, NTSTATUS> {
+pub(crate) fn query_bytes(
+    h: HANDLE,
+    class: Fs::FILE_INFORMATION_CLASS,
+    buf: &mut [u64],
+) -> Result<usize, NTSTATUS> {
     let mut iosb = IO_STATUS_BLOCK::default();
     let len = u32::try_from(buf.len() * 8).unwrap_or(!7);
     // SAFETY: `buf` is a live, writable, 8-byte aligned buffer of at least `len` bytes; the
@@ -156,8 +161,9 @@ pub(crate) fn set<T: Copy>(h: HANDLE, class: Fs::FILE_INFORMATION_CLASS, info: &
     let mut iosb = IO_STATUS_BLOCK::default();
     // SAFETY: `info` is a live `T` that the kernel only reads, for `size_of::<T>()` bytes.
     // Callers pass the structure that matches `class`.
-    let status =
-        unsafe { Fs::NtSetInformationFile(h, &mut iosb, (info as *const T).cast(), size_of::<T>() as u32, class) };
+    let status = unsafe {
+        Fs::NtSetInformationFile(h, &mut iosb, (info as *const T).cast(), size_of::<T>() as u32, class)
+    };
     if status < 0 {
         Err(status)
     } else {
@@ -167,7 +173,12 @@ pub(crate) fn set<T: Copy>(h: HANDLE, class: Fs::FILE_INFORMATION_CLASS, info: &
 
 /// `NtSetInformationFile` with a variable-size structure (rename, link) in `buf`, of
 /// `len` bytes.
-pub(crate) fn set_bytes(h: HANDLE, class: Fs::FILE_INFORMATION_CLASS, buf: &[u64], len: usize) -> Result<(), NTSTATUS> {
+pub(crate) fn set_bytes(
+    h: HANDLE,
+    class: Fs::FILE_INFORMATION_CLASS,
+    buf: &[u64],
+    len: usize,
+) -> Result<(), NTSTATUS> {
     let len = len.min(buf.len() * 8);
     let mut iosb = IO_STATUS_BLOCK::default();
     // SAFETY: `buf` is live and at least `len` bytes long; the kernel only reads it.
@@ -237,7 +248,8 @@ pub(crate) fn query_directory(h: HANDLE, buf: &mut [u64], restart: bool) -> Resu
         )
     };
     match status {
-        windows_sys::Win32::Foundation::STATUS_NO_MORE_FILES | windows_sys::Win32::Foundation::STATUS_NO_SUCH_FILE => Ok(0),
+        windows_sys::Win32::Foundation::STATUS_NO_MORE_FILES
+        | windows_sys::Win32::Foundation::STATUS_NO_SUCH_FILE => Ok(0),
         s if s < 0 => Err(s),
         _ => Ok(iosb.Information.min(len as usize)),
     }
@@ -247,7 +259,8 @@ pub(crate) fn query_directory(h: HANDLE, buf: &mut [u64], restart: bool) -> Resu
 pub(crate) fn fsctl(h: HANDLE, code: u32, input: &[u8], output: &mut [u64]) -> Result<usize, NTSTATUS> {
     let mut iosb = IO_STATUS_BLOCK::default();
     let out_len = u32::try_from(output.len() * 8).unwrap_or(!7);
-    let in_len = u32::try_from(input.len()).map_err(|_| windows_sys::Win32::Foundation::STATUS_INVALID_PARAMETER)?;
+    let in_len =
+        u32::try_from(input.len()).map_err(|_| windows_sys::Win32::Foundation::STATUS_INVALID_PARAMETER)?;
     // SAFETY: `input` is live and only read for `in_len` bytes; `output` is live, writable
     // and aligned for `out_len` bytes; the handle is synchronous, so the call is complete
     // when it returns.

@@ -91,7 +91,10 @@ pub(crate) fn poll(fds: &mut [PollFd<'_, WindowsHandle>], deadline: Option<Deadl
     let deadline = match deadline {
         Some(Deadline { clock: c @ (ClockId::ProcessCputime | ClockId::ThreadCputime), at }) => {
             let left = at.saturating_sub(clock_time(c)?);
-            Some(Deadline { clock: ClockId::Monotonic, at: clock_time(ClockId::Monotonic)?.saturating_add(left) })
+            Some(Deadline {
+                clock: ClockId::Monotonic,
+                at: clock_time(ClockId::Monotonic)?.saturating_add(left),
+            })
         }
         d => d,
     };

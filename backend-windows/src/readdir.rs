@@ -59,7 +59,16 @@ pub(crate) struct DirState {
 
 impl Default for DirState {
     fn default() -> Self {
-        DirState { buf: Vec::new(), len: 0, at: None, next_cookie: 2, eof: false, positioned: false, dotdot_ino: 0, enum_h: None }
+        DirState {
+            buf: Vec::new(),
+            len: 0,
+            at: None,
+            next_cookie: 2,
+            eof: false,
+            positioned: false,
+            dotdot_ino: 0,
+            enum_h: None,
+        }
     }
 }
 
@@ -151,7 +160,8 @@ impl DirState {
                 continue;
             };
             let bytes = nt::as_bytes(&self.buf);
-            let raw = parse(bytes.get(..self.len).unwrap_or(bytes), at).inspect_err(|_| self.positioned = false)?;
+            let raw =
+                parse(bytes.get(..self.len).unwrap_or(bytes), at).inspect_err(|_| self.positioned = false)?;
             let dot = [u16::from(b'.')];
             let dotdot = [u16::from(b'.'), u16::from(b'.')];
             if raw.name == dot || raw.name == dotdot {
@@ -192,7 +202,11 @@ fn own_ino(h: HANDLE) -> u64 {
 }
 
 /// List `h` from `cookie`, calling `sink` until it returns `false` or the directory ends.
-pub(crate) fn readdir(h: &mut WindowsHandle, cookie: u64, sink: &mut dyn FnMut(&DirEntry<'_>) -> bool) -> Result<()> {
+pub(crate) fn readdir(
+    h: &mut WindowsHandle,
+    cookie: u64,
+    sink: &mut dyn FnMut(&DirEntry<'_>) -> bool,
+) -> Result<()> {
     if h.kind != Kind::Directory {
         return Err(Errno::NOTDIR);
     }
@@ -206,10 +220,14 @@ pub(crate) fn readdir(h: &mut WindowsHandle, cookie: u64, sink: &mut dyn FnMut(&
         st.peek()?;
     }
     st.seek(raw_h, start)?;
-    if cookie == 0 && !sink(&DirEntry { next: 1, ino: own_ino(raw_h), filetype: Filetype::Directory, name: b"." }) {
+    if cookie == 0
+        && !sink(&DirEntry { next: 1, ino: own_ino(raw_h), filetype: Filetype::Directory, name: b"." })
+    {
         return Ok(());
     }
-    if cookie <= 1 && !sink(&DirEntry { next: 2, ino: st.dotdot_ino, filetype: Filetype::Directory, name: b".." }) {
+    if cookie <= 1
+        && !sink(&DirEntry { next: 2, ino: st.dotdot_ino, filetype: Filetype::Directory, name: b".." })
+    {
         return Ok(());
     }
     if st.next_cookie < start {
@@ -257,7 +275,10 @@ mod tests {
         assert_eq!(filetype_of(W::FILE_ATTRIBUTE_DIRECTORY, 0), Filetype::Directory);
         let rp = W::FILE_ATTRIBUTE_REPARSE_POINT;
         assert_eq!(filetype_of(rp, S::IO_REPARSE_TAG_SYMLINK), Filetype::SymbolicLink);
-        assert_eq!(filetype_of(rp | W::FILE_ATTRIBUTE_DIRECTORY, S::IO_REPARSE_TAG_MOUNT_POINT), Filetype::SymbolicLink);
+        assert_eq!(
+            filetype_of(rp | W::FILE_ATTRIBUTE_DIRECTORY, S::IO_REPARSE_TAG_MOUNT_POINT),
+            Filetype::SymbolicLink
+        );
         assert_eq!(filetype_of(rp, S::IO_REPARSE_TAG_DEDUP), Filetype::RegularFile);
     }
 }

@@ -164,7 +164,9 @@ fn short_name_aliases_in_the_middle_of_a_path() {
     let wide: Vec<u16> = full.as_os_str().encode_wide().chain([0]).collect();
     let mut buf = vec![0u16; 1024];
     // SAFETY: `wide` is NUL-terminated; `buf` is live and writable for the length passed.
-    let n = unsafe { windows_sys::Win32::Storage::FileSystem::GetShortPathNameW(wide.as_ptr(), buf.as_mut_ptr(), 1024) };
+    let n = unsafe {
+        windows_sys::Win32::Storage::FileSystem::GetShortPathNameW(wide.as_ptr(), buf.as_mut_ptr(), 1024)
+    };
     let short = std::path::PathBuf::from(std::ffi::OsString::from_wide(&buf[..n as usize]));
     let short = short.file_name().unwrap().to_string_lossy().into_owned();
     if n == 0 || short == "a long directory name" {

@@ -102,7 +102,12 @@ fn open_modes_and_errors() {
     assert_eq!(f.p.open_at(&f.dir, "missing", &ro()).err(), Some(Errno::NOENT));
     f.host_file("x", b"data");
     assert_eq!(
-        f.p.open_at(&f.dir, "x", &OpenOptions { create: true, exclusive: true, write: true, ..Default::default() }).err(),
+        f.p.open_at(
+            &f.dir,
+            "x",
+            &OpenOptions { create: true, exclusive: true, write: true, ..Default::default() }
+        )
+        .err(),
         Some(Errno::EXIST)
     );
     // Read-only handle: writing is EBADF; write-only: reading is EBADF.
@@ -151,7 +156,8 @@ fn nested_directories_are_reached_one_component_at_a_time() {
 #[test]
 fn filestat_sizes_links_and_times() {
     let f = fixture();
-    let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    let before =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
     let mut h = f.open("s", create());
     f.write_all(&mut h, b"12345");
     let st = f.p.filestat(&h).unwrap();
@@ -279,7 +285,13 @@ fn read_only_preopen_refuses_changes() {
 fn host_file_handles_share_the_windows_file_pointer() {
     use std::io::{Read, Seek, SeekFrom, Write};
     let f = fixture();
-    let mut file = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(true).open(f.path("out")).unwrap();
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(f.path("out"))
+        .unwrap();
     file.write_all(b"host:").unwrap();
     let mut h = WindowsHandle::dup_from(&file).unwrap();
     assert_eq!(f.p.filetype(&h), Ok(Filetype::RegularFile));

@@ -28,7 +28,11 @@ fn refused_everywhere(name: &str, want: Errno) {
     assert_eq!(p.link_at(d, "existing", d, name).err(), Some(want), "link_at to {ctx}");
     assert_eq!(p.link_at(d, name, d, "other").err(), Some(want), "link_at from {ctx}");
     assert_eq!(p.symlink_at("existing", d, name).err(), Some(want), "symlink_at {ctx}");
-    assert_eq!(p.set_times_at(d, name, SetTime::Now, SetTime::Now, false).err(), Some(want), "set_times_at {ctx}");
+    assert_eq!(
+        p.set_times_at(d, name, SetTime::Now, SetTime::Now, false).err(),
+        Some(want),
+        "set_times_at {ctx}"
+    );
     assert_eq!(f.host_names(), vec!["existing"], "nothing made by {ctx}");
     assert_eq!(std::fs::read(f.path("existing")).unwrap(), b"keep");
 }
@@ -36,8 +40,29 @@ fn refused_everywhere(name: &str, want: Errno) {
 #[test]
 fn rule_2_reserved_device_names_are_enotcapable() {
     for name in [
-        "CON", "con", "PRN", "AUX", "NUL", "nul", "COM1", "com9", "COM0", "LPT1", "LPT9", "COM\u{b9}", "COM\u{b2}",
-        "LPT\u{b3}", "LPT1.txt", "aux.c", "NUL.tar.gz", "CON.", "CON ", "Con  .txt", "CONIN$", "CONOUT$", "con:x",
+        "CON",
+        "con",
+        "PRN",
+        "AUX",
+        "NUL",
+        "nul",
+        "COM1",
+        "com9",
+        "COM0",
+        "LPT1",
+        "LPT9",
+        "COM\u{b9}",
+        "COM\u{b2}",
+        "LPT\u{b3}",
+        "LPT1.txt",
+        "aux.c",
+        "NUL.tar.gz",
+        "CON.",
+        "CON ",
+        "Con  .txt",
+        "CONIN$",
+        "CONOUT$",
+        "con:x",
     ] {
         refused_everywhere(name, Errno::NOTCAPABLE);
     }
@@ -45,7 +70,22 @@ fn rule_2_reserved_device_names_are_enotcapable() {
 
 #[test]
 fn rule_3_forbidden_characters_are_einval() {
-    for name in ["a\\b", "..\\up", "C:", "c:x", "existing:stream", "existing::$DATA", "a*", "?", "\"", "<", ">", "|", "tab\t", "\u{1}"] {
+    for name in [
+        "a\\b",
+        "..\\up",
+        "C:",
+        "c:x",
+        "existing:stream",
+        "existing::$DATA",
+        "a*",
+        "?",
+        "\"",
+        "<",
+        ">",
+        "|",
+        "tab\t",
+        "\u{1}",
+    ] {
         refused_everywhere(name, Errno::INVAL);
     }
 }
@@ -69,7 +109,19 @@ fn rule_1_contract_violations() {
 #[test]
 fn names_windows_allows_round_trip() {
     let f = fixture();
-    let names = ["caf\u{e9}", "#%&'()+,;=@[]^`{}!", " lead", ".hidden", "a..b", "\u{1f600}", "x~y", "tilde~1.txt", "CONSOLE", "COM10", "a\u{ff1a}b"];
+    let names = [
+        "caf\u{e9}",
+        "#%&'()+,;=@[]^`{}!",
+        " lead",
+        ".hidden",
+        "a..b",
+        "\u{1f600}",
+        "x~y",
+        "tilde~1.txt",
+        "CONSOLE",
+        "COM10",
+        "a\u{ff1a}b",
+    ];
     for n in names {
         let mut h = f.p.open_at(&f.dir, n, &create()).unwrap_or_else(|e| panic!("{n:?}: {e:?}"));
         f.write_all(&mut h, n.as_bytes());
@@ -101,7 +153,9 @@ fn short_name_of(path: &std::path::Path) -> Option<String> {
     let wide: Vec<u16> = path.as_os_str().encode_wide().chain([0]).collect();
     let mut buf = vec![0u16; 1024];
     // SAFETY: `wide` is NUL-terminated; `buf` is live and writable for the length passed.
-    let n = unsafe { windows_sys::Win32::Storage::FileSystem::GetShortPathNameW(wide.as_ptr(), buf.as_mut_ptr(), 1024) };
+    let n = unsafe {
+        windows_sys::Win32::Storage::FileSystem::GetShortPathNameW(wide.as_ptr(), buf.as_mut_ptr(), 1024)
+    };
     if n == 0 || n as usize >= buf.len() {
         return None;
     }
