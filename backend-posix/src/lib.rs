@@ -143,6 +143,9 @@ impl Platform for PosixPlatform {
     fn open_at(&self, dir: &PosixHandle, name: &str, opts: &OpenOptions) -> Result<PosixHandle> {
         dir::open_at(dir, name, opts)
     }
+    fn open_beneath(&self, dir: &PosixHandle, path: &str, opts: &OpenOptions) -> Option<Result<PosixHandle>> {
+        dir::open_beneath(dir, path, opts)
+    }
     fn stat_at(&self, dir: &PosixHandle, name: &str, follow: bool) -> Result<Filestat> {
         dir::stat_at(dir, name, follow)
     }

@@ -142,6 +142,28 @@ pub trait Platform {
 
     /// `openat(dir, name, O_NOFOLLOW | ...)`.
     fn open_at(&self, dir: &Self::Handle, name: &str, opts: &OpenOptions) -> Result<Self::Handle>;
+    /// Optional fast path for `path_open`: open `path` below `dir` in one host call.
+    ///
+    /// `path` has several components, none of them `..`, its last one a name (not `.`),
+    /// no leading or trailing `/`. The answer must be exactly the one the core's component
+    /// walk would reach with [`open_at`](Self::open_at) calls: every component resolved
+    /// inside `dir`, symlinks on the way followed only while they stay inside it, the
+    /// final component not followed, the same errno. Return `None` whenever that cannot
+    /// be promised (a symlink or `..` that would leave `dir`, a host without such a call):
+    /// the core then walks. The core also walks after `ELOOP`, `ENOTDIR` or `EMLINK`, so a
+    /// symlink at the end (or one the host refused) is still the walk's to follow.
+    ///
+    /// The default is `None`. Linux's `openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)`
+    /// gives these semantics (with `EXDEV` mapped to `None`).
+    fn open_beneath(
+        &self,
+        dir: &Self::Handle,
+        path: &str,
+        opts: &OpenOptions,
+    ) -> Option<Result<Self::Handle>> {
+        let _ = (dir, path, opts);
+        None
+    }
     /// `fstatat(dir, name)`, following a symlink at `name` only if `follow`.
     fn stat_at(&self, dir: &Self::Handle, name: &str, follow: bool) -> Result<Filestat>;
     /// `readlinkat`: the whole target. `EINVAL` if `name` is not a symlink.

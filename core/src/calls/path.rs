@@ -24,6 +24,17 @@ const WRITE_MODE: Rights = Rights::FD_WRITE
 /// Rights that ask for a descriptor open for reading.
 const READ_MODE: Rights = Rights::FD_READ.union(Rights::FD_READDIR);
 
+/// Whether `path` may go to [`Platform::open_beneath`]: several components, none of them
+/// `..`, the last one a name (not `.`), no trailing `/`, and the kernel's limit of 40
+/// symlinks no higher than ours (a host limit below 40 must be the walk's to enforce).
+fn beneath_ok(path: &str, max_symlinks: u32) -> bool {
+    max_symlinks >= crate::path::MAX_SYMLINKS
+        && path.contains('/')
+        && !path.ends_with('/')
+        && !path.ends_with("/.")
+        && path.split('/').all(|c| c != "..")
+}
+
 impl<P: Platform> WasiCtx<P> {
     /// Stat the final component of `walk`, following symlinks there if `follow`.
     fn stat_final(&self, walk: &mut Walk<'_, P>, follow: bool) -> Result<Filestat> {
@@ -214,39 +225,51 @@ impl<P: Platform> WasiCtx<P> {
             directory: oflags.contains(OFlags::DIRECTORY),
             fdflags,
         };
-        let mut walk = Walk::new(&self.platform, &dir.handle, path, max)?;
-        let follow = dirflags.contains(LookupFlags::SYMLINK_FOLLOW);
-        if walk.trailing_slash() {
-            if opts.create {
-                return Err(Errno::ISDIR);
-            }
-            opts.directory = true;
-        }
-        if walk.name() == "." && opts.create {
-            return Err(if opts.exclusive { Errno::EXIST } else { Errno::ISDIR });
-        }
-        let handle = loop {
-            match self.platform.open_at(walk.dir(), walk.name(), &opts) {
-                Ok(h) => break h,
-                Err(err @ (Errno::LOOP | Errno::NOTDIR | Errno::MLINK))
-                    if (follow || walk.trailing_slash()) && walk.name() != "." =>
-                {
-                    // A symlink at the end: follow it, inside the sandbox.
-                    match walk.expand() {
-                        Ok(()) => {
-                            if walk.trailing_slash() {
-                                opts.directory = true;
+        // The backend's one-call fast path (Linux openat2 with RESOLVE_BENEATH) when the
+        // path is one it gives the walk's answer for; on ELOOP, ENOTDIR or EMLINK (a
+        // symlink the walk may have to follow) the walk decides.
+        let fast =
+            if beneath_ok(path, max) { self.platform.open_beneath(&dir.handle, path, &opts) } else { None };
+        let handle = match fast {
+            Some(Ok(h)) => h,
+            Some(Err(e)) if !matches!(e, Errno::LOOP | Errno::NOTDIR | Errno::MLINK) => return Err(e),
+            _ => {
+                let mut walk = Walk::new(&self.platform, &dir.handle, path, max)?;
+                let follow = dirflags.contains(LookupFlags::SYMLINK_FOLLOW);
+                if walk.trailing_slash() {
+                    if opts.create {
+                        return Err(Errno::ISDIR);
+                    }
+                    opts.directory = true;
+                }
+                if walk.name() == "." && opts.create {
+                    return Err(if opts.exclusive { Errno::EXIST } else { Errno::ISDIR });
+                }
+                let handle = loop {
+                    match self.platform.open_at(walk.dir(), walk.name(), &opts) {
+                        Ok(h) => break h,
+                        Err(err @ (Errno::LOOP | Errno::NOTDIR | Errno::MLINK))
+                            if (follow || walk.trailing_slash()) && walk.name() != "." =>
+                        {
+                            // A symlink at the end: follow it, inside the sandbox.
+                            match walk.expand() {
+                                Ok(()) => {
+                                    if walk.trailing_slash() {
+                                        opts.directory = true;
+                                    }
+                                    continue;
+                                }
+                                Err(Errno::INVAL) => return Err(err),
+                                Err(e) => return Err(e),
                             }
-                            continue;
                         }
-                        Err(Errno::INVAL) => return Err(err),
                         Err(e) => return Err(e),
                     }
-                }
-                Err(e) => return Err(e),
+                };
+                drop(walk);
+                handle
             }
         };
-        drop(walk);
         let (grant_base, grant_inh) = match policy {
             RightsPolicy::Enforce => (base, inheriting),
             RightsPolicy::Compat => (Rights::all(), inheriting),
