@@ -4,7 +4,7 @@
 
 use crate::errno::cvt;
 use crate::file::{filestat_of, oflags_of, timestamps_of};
-use crate::handle::{filetype_of_fd, PosixHandle};
+use crate::handle::PosixHandle;
 use rustix::fs::{AtFlags, Mode, OFlags};
 use wasibox_core::abi::{Filestat, Filetype, SetTime};
 use wasibox_core::{Errno, OpenOptions, Result};
@@ -50,11 +50,11 @@ fn opts_write(opts: &OpenOptions) -> bool {
     opts.write || opts.create || opts.truncate
 }
 
-/// Wrap a freshly opened descriptor: its type (`O_DIRECTORY` already proved it a
-/// directory; otherwise one `fstat`), and the read-only mark of the directory it came from.
+/// Wrap a freshly opened descriptor: its type when `O_DIRECTORY` proved it a directory
+/// (otherwise fetched when first needed), and the read-only mark of the directory it
+/// came from.
 fn wrap(fd: rustix::fd::OwnedFd, dir: &PosixHandle, opts: &OpenOptions) -> Result<PosixHandle> {
-    let filetype =
-        if opts.directory { Filetype::Directory } else { cvt(filetype_of_fd(rustix::fd::AsFd::as_fd(&fd)))? };
+    let filetype = opts.directory.then_some(Filetype::Directory);
     Ok(PosixHandle::opened(fd, filetype, dir.readonly, opts.fdflags))
 }
 

@@ -196,14 +196,16 @@ pub(crate) fn blocking<T>(
 }
 
 fn is_socket(h: &PosixHandle) -> bool {
-    matches!(h.filetype, Filetype::SocketStream | Filetype::SocketDgram)
+    // A socket's type is always known (a handle of unknown type came from openat).
+    matches!(h.known_type(), Some(Filetype::SocketStream | Filetype::SocketDgram))
 }
 
 // ----- read / write -----------------------------------------------------------------------
 
 /// `readv` at the current offset.
 pub(crate) fn read(h: &mut PosixHandle, bufs: &mut [&mut [u8]]) -> Result<usize> {
-    if h.filetype == Filetype::Directory {
+    // Known directories answer here; the kernel says EISDIR for the others.
+    if h.known_type() == Some(Filetype::Directory) {
         return Err(Errno::ISDIR);
     }
     let h = &*h;
@@ -212,7 +214,8 @@ pub(crate) fn read(h: &mut PosixHandle, bufs: &mut [&mut [u8]]) -> Result<usize>
 
 /// `preadv` at `offset`.
 pub(crate) fn pread(h: &mut PosixHandle, bufs: &mut [&mut [u8]], offset: u64) -> Result<usize> {
-    if h.filetype == Filetype::Directory {
+    // Known directories answer here; the kernel says EISDIR for the others.
+    if h.known_type() == Some(Filetype::Directory) {
         return Err(Errno::ISDIR);
     }
     let h = &*h;
@@ -384,7 +387,7 @@ pub(crate) fn filestat_of(st: &rustix::fs::Stat, filetype: Option<Filetype>) -> 
 /// `fstat`.
 pub(crate) fn filestat(h: &PosixHandle) -> Result<Filestat> {
     let st = cvt(rustix::fs::fstat(&h.fd))?;
-    let ft = matches!(h.filetype, Filetype::SocketDgram | Filetype::SocketStream).then_some(h.filetype);
+    let ft = h.known_type().filter(|t| matches!(t, Filetype::SocketDgram | Filetype::SocketStream));
     Ok(filestat_of(&st, ft))
 }
 

@@ -6,13 +6,18 @@ use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{FileType, Mode, OFlags};
 use std::io;
 use std::path::Path;
+use std::sync::OnceLock;
 use wasibox_core::abi::{FdFlags, Filetype};
 
 /// An open file, directory, pipe, socket or terminal of the host.
 ///
 /// One handle is one open file description (offset and status flags are shared with
 /// `dup`s of it, as on the host). Beside the `OwnedFd` it keeps:
-/// - the file type, fetched once when the handle is made (it cannot change);
+/// - the file type (it cannot change): known when the handle is made for the host's
+///   descriptors, sockets and directories opened with `O_DIRECTORY`; for a file the guest
+///   opened, fetched with one `fstat` the first time something needs it, so that opening
+///   a file costs the one `openat` it costs natively. A handle whose type is not known
+///   yet is never a socket (`openat` cannot open one);
 /// - whether the guest asked for `NONBLOCK`: a handle whose host descriptor is
 ///   non-blocking (a stdout the host left `O_NONBLOCK`) still behaves as blocking for a
 ///   guest that did not ask, by waiting with `poll` on `EAGAIN`;
@@ -24,7 +29,8 @@ use wasibox_core::abi::{FdFlags, Filetype};
 #[derive(Debug)]
 pub struct PosixHandle {
     pub(crate) fd: OwnedFd,
-    pub(crate) filetype: Filetype,
+    /// The file type, once known (see above).
+    pub(crate) filetype: OnceLock<Filetype>,
     pub(crate) readonly: bool,
     /// The guest's wish for `NONBLOCK` (what `fdflags` reports).
     pub(crate) guest_nonblock: bool,
@@ -66,10 +72,20 @@ pub(crate) fn filetype_of_fd(fd: BorrowedFd<'_>) -> rustix::io::Result<Filetype>
 
 impl PosixHandle {
     /// A handle for a descriptor the backend just opened for the guest.
-    pub(crate) fn opened(fd: OwnedFd, filetype: Filetype, readonly: bool, fdflags: FdFlags) -> PosixHandle {
+    /// `filetype` is `None` when not known yet (never for a socket).
+    pub(crate) fn opened(
+        fd: OwnedFd,
+        filetype: Option<Filetype>,
+        readonly: bool,
+        fdflags: FdFlags,
+    ) -> PosixHandle {
+        let known = OnceLock::new();
+        if let Some(t) = filetype {
+            let _ = known.set(t);
+        }
         PosixHandle {
             fd,
-            filetype,
+            filetype: known,
             readonly,
             guest_nonblock: fdflags.contains(FdFlags::NONBLOCK),
             host_nonblock: false,
@@ -91,7 +107,7 @@ impl PosixHandle {
         let host_nonblock = rustix::fs::fcntl_getfl(&fd)?.contains(OFlags::NONBLOCK);
         Ok(PosixHandle {
             fd,
-            filetype,
+            filetype: OnceLock::from(filetype),
             readonly: false,
             guest_nonblock: false,
             host_nonblock,
@@ -126,7 +142,7 @@ impl PosixHandle {
         let fd = rustix::fs::open(path, OFlags::DIRECTORY | OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
         Ok(PosixHandle {
             fd,
-            filetype: Filetype::Directory,
+            filetype: OnceLock::from(Filetype::Directory),
             readonly: false,
             guest_nonblock: false,
             host_nonblock: false,
@@ -157,9 +173,24 @@ impl PosixHandle {
         PosixHandle::from_owned_fd(OwnedFd::from(listener))
     }
 
-    /// The WASI file type of this handle.
+    /// The WASI file type of this handle (`Unknown` if the host cannot say).
     pub fn filetype(&self) -> Filetype {
-        self.filetype
+        self.file_type().unwrap_or(Filetype::Unknown)
+    }
+
+    /// The file type: known, or fetched now with `fstat` (once).
+    pub(crate) fn file_type(&self) -> wasibox_core::Result<Filetype> {
+        if let Some(t) = self.filetype.get() {
+            return Ok(*t);
+        }
+        let t = crate::errno::cvt(filetype_of_fd(self.fd.as_fd()))?;
+        Ok(*self.filetype.get_or_init(|| t))
+    }
+
+    /// The file type if it is known without a system call.
+    #[inline]
+    pub(crate) fn known_type(&self) -> Option<Filetype> {
+        self.filetype.get().copied()
     }
 
     /// Whether the handle is read-only (see [`PosixHandle::open_dir_readonly`]).

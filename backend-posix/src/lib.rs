@@ -87,7 +87,7 @@ impl Platform for PosixPlatform {
     type Handle = PosixHandle;
 
     fn filetype(&self, h: &PosixHandle) -> Result<Filetype> {
-        Ok(h.filetype)
+        h.file_type()
     }
     fn fdflags(&self, h: &PosixHandle) -> Result<FdFlags> {
         file::fdflags(h)

@@ -30,7 +30,7 @@ fn fill(p: &mut PollFd<'_, PosixHandle>, revents: PollFlags) {
     }
     if revents.contains(PollFlags::ERR) {
         // A socket says which error; a pipe whose reader is gone is EPIPE for a writer.
-        let sock_err = match h.filetype {
+        let sock_err = match h.known_type().unwrap_or(Filetype::Unknown) {
             Filetype::SocketStream | Filetype::SocketDgram => {
                 rustix::net::sockopt::socket_error(&h.fd).ok().and_then(|r| r.err()).map(errno_from_rustix)
             }
@@ -58,7 +58,7 @@ pub(crate) fn poll(fds: &mut [PollFd<'_, PosixHandle>], deadline: Option<Deadlin
     let mut any_ready = false;
     let mut polled: Vec<usize> = Vec::new();
     for (i, p) in fds.iter_mut().enumerate() {
-        match p.handle.filetype {
+        match p.handle.file_type().unwrap_or(Filetype::Unknown) {
             Filetype::RegularFile => {
                 p.ready = Some(if p.write { Ok(0) } else { file_nbytes(p.handle) });
                 any_ready = true;

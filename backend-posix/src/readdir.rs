@@ -106,7 +106,7 @@ pub(crate) fn readdir(
     cookie: u64,
     sink: &mut dyn FnMut(&DirEntry<'_>) -> bool,
 ) -> Result<()> {
-    if h.filetype != Filetype::Directory {
+    if h.file_type()? != Filetype::Directory {
         return Err(Errno::NOTDIR);
     }
     let PosixHandle { fd, dir, .. } = h;

@@ -34,7 +34,7 @@ pub(crate) fn accept(h: &PosixHandle, flags: FdFlags) -> Result<PosixHandle> {
     };
     let filetype = cvt(crate::handle::filetype_of_fd(fd.as_fd()))?;
     let fdflags = if nonblock { FdFlags::NONBLOCK } else { FdFlags::empty() };
-    Ok(PosixHandle::opened(fd, filetype, h.readonly, fdflags))
+    Ok(PosixHandle::opened(fd, Some(filetype), h.readonly, fdflags))
 }
 
 /// `recvmsg` into `bufs` with `MSG_PEEK` / `MSG_WAITALL` as asked; `RECV_DATA_TRUNCATED`
