@@ -224,6 +224,9 @@ fn strace_counts(rt: Runtime, g: &Guest, o: &Opts, w: &str, n: u64) -> Result<BT
         // % time, seconds, usecs/call, calls, [errors], syscall
         if cols.len() >= 5 && cols[0].parse::<f64>().is_ok() {
             let name = cols[cols.len() - 1];
+            if name == "total" {
+                continue;
+            }
             if let Ok(calls) = cols[3].parse::<u64>() {
                 m.insert(name.to_string(), calls);
             }
@@ -303,7 +306,7 @@ pub fn strace(o: &Opts) -> Result<(), String> {
 }
 
 fn trim(v: f64) -> String {
-    let s = format!("{v:.2}");
+    let s = format!("{:.2}", v.max(0.0));
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
