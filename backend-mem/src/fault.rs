@@ -1,5 +1,6 @@
 //! Fault injection: make the `n`-th next call of a named `Platform` method fail with a
-//! chosen errno, to test how guests (and the core) cope with I/O errors.
+//! chosen errno, or (for reads and writes) move fewer bytes than asked, to test how
+//! guests (and the core) cope with I/O errors and short transfers.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -8,9 +9,18 @@ use spin::Mutex;
 use wasibox_core::abi::Errno;
 use wasibox_core::Result;
 
+/// What an armed fault does when it fires.
+#[derive(Clone, Copy)]
+enum Effect {
+    /// The call fails with this errno.
+    Fail(Errno),
+    /// The call moves at most this many bytes (reads and writes; elsewhere no effect).
+    Short(usize),
+}
+
 struct Fault {
     op: String,
-    errno: Errno,
+    effect: Effect,
     skip: u64,
 }
 
@@ -23,8 +33,16 @@ pub(crate) struct Faults {
 
 impl Faults {
     pub(crate) fn inject(&self, op: &str, errno: Errno, after_n_calls: u64) {
+        self.arm(op, Effect::Fail(errno), after_n_calls);
+    }
+
+    pub(crate) fn inject_short(&self, op: &str, max_bytes: usize, after_n_calls: u64) {
+        self.arm(op, Effect::Short(max_bytes), after_n_calls);
+    }
+
+    fn arm(&self, op: &str, effect: Effect, after_n_calls: u64) {
         let mut list = self.list.lock();
-        list.push(Fault { op: String::from(op), errno, skip: after_n_calls });
+        list.push(Fault { op: String::from(op), effect, skip: after_n_calls });
         self.armed.store(true, Ordering::SeqCst);
     }
 
@@ -34,10 +52,11 @@ impl Faults {
         self.armed.store(false, Ordering::SeqCst);
     }
 
-    /// Called at the top of every `Platform` method named `op`.
-    pub(crate) fn check(&self, op: &str) -> Result<()> {
+    /// Called at the top of every `Platform` method named `op`: `Err` for a failure,
+    /// `Ok(Some(n))` for a transfer cut to `n` bytes.
+    pub(crate) fn check(&self, op: &str) -> Result<Option<usize>> {
         if !self.armed.load(Ordering::Relaxed) {
-            return Ok(());
+            return Ok(None);
         }
         let mut list = self.list.lock();
         let mut fire = None;
@@ -51,12 +70,43 @@ impl Faults {
             }
         }
         if let Some(i) = fire {
-            let errno = list.remove(i).errno;
+            let effect = list.remove(i).effect;
             if list.is_empty() {
                 self.armed.store(false, Ordering::SeqCst);
             }
-            return Err(errno);
+            return match effect {
+                Effect::Fail(errno) => Err(errno),
+                Effect::Short(n) => Ok(Some(n)),
+            };
         }
-        Ok(())
+        Ok(None)
     }
+}
+
+/// The first `limit` bytes of `bufs`, as shorter buffers (for a short read).
+pub(crate) fn shorten_mut<'a>(bufs: &'a mut [&mut [u8]], limit: usize) -> Vec<&'a mut [u8]> {
+    let mut left = limit;
+    let mut out = Vec::new();
+    for b in bufs.iter_mut() {
+        let n = b.len().min(left);
+        if let Some(part) = b.get_mut(..n) {
+            out.push(part);
+        }
+        left = left.saturating_sub(n);
+    }
+    out
+}
+
+/// The first `limit` bytes of `bufs` (for a short write).
+pub(crate) fn shorten<'a>(bufs: &[&'a [u8]], limit: usize) -> Vec<&'a [u8]> {
+    let mut left = limit;
+    let mut out = Vec::new();
+    for b in bufs {
+        let n = b.len().min(left);
+        if let Some(part) = b.get(..n) {
+            out.push(part);
+        }
+        left = left.saturating_sub(n);
+    }
+    out
 }

@@ -150,7 +150,65 @@ impl MemPlatform {
         self.clock.peek(ClockId::Realtime)
     }
 
+    fn read_unfaulted(&self, h: &mut MemHandle, bufs: &mut [&mut [u8]]) -> Result<usize> {
+        match &h.target {
+            Target::Pipe(p) => {
+                if !h.readable {
+                    return Err(Errno::BADF);
+                }
+                p.read(bufs, h.flags.contains(FdFlags::NONBLOCK))
+            }
+            Target::Node(node) => {
+                let n = self.read_node(node, h.offset, bufs, h.readable)?;
+                h.offset = h.offset.saturating_add(n as u64);
+                Ok(n)
+            }
+        }
+    }
+
+    fn pread_unfaulted(&self, h: &mut MemHandle, bufs: &mut [&mut [u8]], offset: u64) -> Result<usize> {
+        if offset > MAX_OFFSET {
+            return Err(Errno::INVAL);
+        }
+        match &h.target {
+            Target::Pipe(_) => Err(Errno::SPIPE),
+            Target::Node(node) => self.read_node(node, offset, bufs, h.readable),
+        }
+    }
+
+    fn write_unfaulted(&self, h: &mut MemHandle, bufs: &[&[u8]]) -> Result<usize> {
+        match &h.target {
+            Target::Pipe(p) => {
+                if !h.writable {
+                    return Err(Errno::BADF);
+                }
+                p.write(bufs)
+            }
+            Target::Node(node) => {
+                let (n, end) = self.write_node(h, node, h.offset, bufs)?;
+                h.offset = end;
+                Ok(n)
+            }
+        }
+    }
+
+    fn pwrite_unfaulted(&self, h: &mut MemHandle, bufs: &[&[u8]], offset: u64) -> Result<usize> {
+        if offset > MAX_OFFSET {
+            return Err(Errno::INVAL);
+        }
+        match &h.target {
+            Target::Pipe(_) => Err(Errno::SPIPE),
+            // In append mode Linux ignores `offset` and appends: so do we.
+            Target::Node(node) => self.write_node(h, node, offset, bufs).map(|(n, _)| n),
+        }
+    }
+
     fn fault(&self, op: &str) -> Result<()> {
+        self.fs.shared().faults.check(op).map(|_| ())
+    }
+
+    /// The fault check of a read or write: `Some(n)` cuts the transfer to `n` bytes.
+    fn fault_io(&self, op: &str) -> Result<Option<usize>> {
         self.fs.shared().faults.check(op)
     }
 }
@@ -291,60 +349,35 @@ impl Platform for MemPlatform {
     }
 
     fn read(&self, h: &mut MemHandle, bufs: &mut [&mut [u8]]) -> Result<usize> {
-        self.fault("read")?;
-        match &h.target {
-            Target::Pipe(p) => {
-                if !h.readable {
-                    return Err(Errno::BADF);
-                }
-                p.read(bufs, h.flags.contains(FdFlags::NONBLOCK))
-            }
-            Target::Node(node) => {
-                let n = self.read_node(node, h.offset, bufs, h.readable)?;
-                h.offset = h.offset.saturating_add(n as u64);
-                Ok(n)
-            }
+        if let Some(limit) = self.fault_io("read")? {
+            let mut short = crate::fault::shorten_mut(bufs, limit);
+            return self.read_unfaulted(h, &mut short);
         }
+        self.read_unfaulted(h, bufs)
     }
 
     fn pread(&self, h: &mut MemHandle, bufs: &mut [&mut [u8]], offset: u64) -> Result<usize> {
-        self.fault("pread")?;
-        if offset > MAX_OFFSET {
-            return Err(Errno::INVAL);
+        if let Some(limit) = self.fault_io("pread")? {
+            let mut short = crate::fault::shorten_mut(bufs, limit);
+            return self.pread_unfaulted(h, &mut short, offset);
         }
-        match &h.target {
-            Target::Pipe(_) => Err(Errno::SPIPE),
-            Target::Node(node) => self.read_node(node, offset, bufs, h.readable),
-        }
+        self.pread_unfaulted(h, bufs, offset)
     }
 
     fn write(&self, h: &mut MemHandle, bufs: &[&[u8]]) -> Result<usize> {
-        self.fault("write")?;
-        match &h.target {
-            Target::Pipe(p) => {
-                if !h.writable {
-                    return Err(Errno::BADF);
-                }
-                p.write(bufs)
-            }
-            Target::Node(node) => {
-                let (n, end) = self.write_node(h, node, h.offset, bufs)?;
-                h.offset = end;
-                Ok(n)
-            }
+        if let Some(limit) = self.fault_io("write")? {
+            let short = crate::fault::shorten(bufs, limit);
+            return self.write_unfaulted(h, &short);
         }
+        self.write_unfaulted(h, bufs)
     }
 
     fn pwrite(&self, h: &mut MemHandle, bufs: &[&[u8]], offset: u64) -> Result<usize> {
-        self.fault("pwrite")?;
-        if offset > MAX_OFFSET {
-            return Err(Errno::INVAL);
+        if let Some(limit) = self.fault_io("pwrite")? {
+            let short = crate::fault::shorten(bufs, limit);
+            return self.pwrite_unfaulted(h, &short, offset);
         }
-        match &h.target {
-            Target::Pipe(_) => Err(Errno::SPIPE),
-            // In append mode Linux ignores `offset` and appends: so do we.
-            Target::Node(node) => self.write_node(h, node, offset, bufs).map(|(n, _)| n),
-        }
+        self.pwrite_unfaulted(h, bufs, offset)
     }
 
     fn seek(&self, h: &mut MemHandle, offset: i64, whence: Whence) -> Result<u64> {

@@ -190,6 +190,13 @@ impl MemFs {
         self.shared.faults.inject(op, errno, after_n_calls);
     }
 
+    /// Make the read or write (`op`: `"read"`, `"pread"`, `"write"`, `"pwrite"`) that
+    /// comes after `after_n_calls` more calls of it move at most `max_bytes` bytes, once: a
+    /// short read or short write, as a pipe, a signal or a full disk may cause.
+    pub fn inject_short(&self, op: &str, max_bytes: usize, after_n_calls: u64) {
+        self.shared.faults.inject_short(op, max_bytes, after_n_calls);
+    }
+
     /// Disarm every injected fault.
     pub fn clear_faults(&self) {
         self.shared.faults.clear();

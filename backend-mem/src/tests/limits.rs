@@ -96,3 +96,26 @@ fn fault_injection() {
     p.fs().clear_faults();
     assert!(p.open_at(&r, "f", &ro()).is_ok());
 }
+
+#[test]
+fn short_transfer_injection() {
+    let p = plat();
+    let r = root(&p);
+    let mut h = p.open_at(&r, "f", &create()).unwrap();
+    // The second write is cut to 3 bytes, across two buffers; the others are whole.
+    p.fs().inject_short("write", 3, 1);
+    assert_eq!(p.write(&mut h, &[b"ab"]), Ok(2));
+    assert_eq!(p.write(&mut h, &[b"cd", b"ef"]), Ok(3));
+    assert_eq!(p.write(&mut h, &[b"XY"]), Ok(2), "one-shot");
+    assert_eq!(p.fs().read_file("/f").unwrap(), b"abcdeXY");
+    // A short pread and a short read.
+    p.fs().inject_short("pread", 1, 0);
+    let (mut a, mut b) = ([0u8; 2], [0u8; 2]);
+    assert_eq!(p.pread(&mut h, &mut [&mut a[..], &mut b[..]], 0), Ok(1));
+    assert_eq!(a, [b'a', 0]);
+    p.fs().inject_short("read", 0, 0);
+    assert_eq!(p.seek(&mut h, 0, wasibox_core::abi::Whence::Set), Ok(0));
+    assert_eq!(p.read(&mut h, &mut [&mut a[..]]), Ok(0));
+    assert_eq!(p.read(&mut h, &mut [&mut a[..]]), Ok(2));
+    assert_eq!(&a, b"ab");
+}
