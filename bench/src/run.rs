@@ -388,6 +388,9 @@ pub fn fmt_ns(v: f64) -> String {
 }
 
 fn cell(s: &Stat, unit: Unit) -> String {
+    if s.median < 0.5 {
+        return "≈0".into();
+    }
     let spread = if s.median > 0.0 { (s.max - s.min) / (2.0 * s.median) * 100.0 } else { 0.0 };
     let ge = if s.partial { "≥" } else { "" };
     match unit {
