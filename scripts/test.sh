@@ -115,6 +115,15 @@ if [ -z "${QUICK:-}" ] && [ -n "${CI:-}" ]; then
   )
 fi
 
+# ---- bare-metal builds (issue 6) --------------------------------------------------------
+# With CI set (not with QUICK=1): wasibox-core (wasmi, no_std) and wasibox-mem build for
+# thumbv7em-none-eabihf and riscv32imac-unknown-none-elf, and the linked firmware's size
+# is reported. About 4 minutes cold on 2 cores.
+if [ -z "${QUICK:-}" ] && [ -n "${CI:-}" ]; then
+  step "bare-metal: thumbv7em-none-eabihf, riscv32imac-unknown-none-elf"
+  bash scripts/bare-metal.sh
+fi
+
 end=$(date +%s)
 echo
 echo "SUMMARY: cargo tests ${passed} passed, ${failed} failed; $((end - start)) s"
