@@ -107,6 +107,12 @@ impl Case {
                 Path::new(&d).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or(d.clone());
             preopens.push((guest_path, host, d));
         }
+        // Upstream's newer form: "root" names a directory preopened as the guest's "/".
+        if let Some(root) = v.get("root").and_then(Value::as_str) {
+            let host =
+                resolve_dir(root, case_dir, cases_root).map_err(|e| format!("{}: {e}", path.display()))?;
+            preopens.push(("/".to_string(), host, root.to_string()));
+        }
         if let Some(map) = v.get("preopens").and_then(Value::as_object) {
             for (g, rel) in map {
                 let rel = rel.as_str().unwrap_or_default().to_string();
