@@ -92,7 +92,6 @@ impl<P: Platform> WasiCtx<P> {
                 base.remove(WRITE_RIGHTS);
             }
         }
-        let _ = &mut inh;
         Ok((base, inh))
     }
 
