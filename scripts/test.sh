@@ -8,8 +8,16 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 unset RUST_BACKTRACE
+# A CI run builds once from scratch: incremental state would only double the disk used.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 
-step() { printf '\n=== %s ===\n' "$*"; }
+step() { printf '\n=== %s ===\n' "$*"; disk; }
+# Disk used by the build so far, and what is left: CI machines have run out of disk here.
+disk() {
+  local t=${CARGO_TARGET_DIR:-$root/target}
+  printf '(disk: target %s, %s free)\n' "$(du -sh "$t" 2>/dev/null | cut -f1)" \
+    "$(df -h --output=avail "$root" 2>/dev/null | tail -1 | tr -d ' ')"
+}
 start=$(date +%s)
 
 step "toolchain"
@@ -91,6 +99,8 @@ if [ -z "${QUICK:-}" ] && { [ -n "${CI:-}" ] || [ "${WINDOWS:-}" = 1 ]; }; then
     fi
     echo "windows: all steps passed"
   )
+  # The Windows build is not reused by anything after it; give its disk back on CI.
+  if [ -n "${CI:-}" ]; then rm -rf "${CARGO_TARGET_DIR:-$root/target}/x86_64-pc-windows-gnu"; fi
 fi
 
 
@@ -126,4 +136,5 @@ fi
 
 end=$(date +%s)
 echo
+disk
 echo "SUMMARY: cargo tests ${passed} passed, ${failed} failed; $((end - start)) s"
