@@ -19,6 +19,7 @@
 //! and wasmtime-wasi capture a backtrace per WASI error when it is set).
 
 mod allocs;
+mod chart;
 mod exec;
 mod hostclock;
 mod run;
@@ -32,7 +33,9 @@ use std::path::PathBuf;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (cmd, rest) = match args.first().map(String::as_str) {
-        Some(c @ ("run" | "callgrind" | "strace" | "allocs" | "exec" | "prepare")) => (c, &args[1..]),
+        Some(c @ ("run" | "callgrind" | "strace" | "allocs" | "exec" | "prepare" | "chart")) => {
+            (c, &args[1..])
+        }
         Some("-h" | "--help") => {
             println!("{}", USAGE);
             return;
@@ -41,6 +44,7 @@ fn main() {
     };
     let code = match cmd {
         "exec" => exec_cmd(rest),
+        "chart" => chart_cmd(rest),
         _ => {
             let opts = run::Opts::parse(cmd, rest).unwrap_or_else(|e| {
                 eprintln!("wasibox-bench: {e}\n{USAGE}");
@@ -70,10 +74,47 @@ const USAGE: &str = "usage:
   wasibox-bench [run] [--rounds R] [--ms MS] [--cap-ms MS] [--runtimes a,b] [--only w1,w2]
   wasibox-bench callgrind|strace|allocs [--iters N] [--runtimes a,b] [--only w1,w2]
   wasibox-bench prepare                      (build the guest, make the work directory)
+  wasibox-bench chart [--from results.json] [--out chart.svg]
+                                             (the timing results as an SVG bar chart; run
+                                             also writes target/bench/results.svg)
 common options: --workdir DIR (default target/bench/work), --out DIR (default target/bench),
   --no-build (use the guest binaries already built)
 runtimes: native, wasibox-wasmtime-posix, wasibox-wasmtime-mem, wasibox-wasmi-posix,
   wasmtime-wasi, wasmi-wasi, node";
+
+/// `chart [--from FILE] [--out FILE]`: render a `results.json` as an SVG chart.
+fn chart_cmd(args: &[String]) -> i32 {
+    let out_dir = run::default_target().join("bench");
+    let mut from = out_dir.join("results.json");
+    let mut out = out_dir.join("results.svg");
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match (a.as_str(), it.next()) {
+            ("--from", Some(v)) => from = PathBuf::from(v),
+            ("--out", Some(v)) => out = PathBuf::from(v),
+            _ => {
+                eprintln!("wasibox-bench chart: bad argument {a}\n{USAGE}");
+                return 2;
+            }
+        }
+    }
+    let svg = std::fs::read_to_string(&from)
+        .map_err(|e| format!("cannot read {}: {e}", from.display()))
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| format!("{}: {e}", from.display())))
+        .and_then(|v| chart::render(&v));
+    match svg
+        .and_then(|s| std::fs::write(&out, s).map_err(|e| format!("cannot write {}: {e}", out.display())))
+    {
+        Ok(()) => {
+            eprintln!("wrote {}", out.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("wasibox-bench chart: {e}");
+            1
+        }
+    }
+}
 
 /// `exec RUNTIME WASM WORKDIR CACHE [GUEST ARGS...]`
 fn exec_cmd(args: &[String]) -> i32 {

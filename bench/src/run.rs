@@ -62,7 +62,7 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-fn default_target() -> PathBuf {
+pub fn default_target() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
 }
 
@@ -364,8 +364,17 @@ pub fn run(o: &Opts) -> Result<(), String> {
     fs::write(o.out.join("results.md"), &md).map_err(|e| e.to_string())?;
     fs::write(o.out.join("results.json"), serde_json::to_string_pretty(&js).unwrap_or_default())
         .map_err(|e| e.to_string())?;
+    match crate::chart::render(&js) {
+        Ok(svg) => fs::write(o.out.join("results.svg"), svg).map_err(|e| e.to_string())?,
+        Err(e) => eprintln!("no chart: {e}"),
+    }
     println!("{md}");
-    eprintln!("wrote {} and {}", o.out.join("results.md").display(), o.out.join("results.json").display());
+    eprintln!(
+        "wrote {}, {} and {}",
+        o.out.join("results.md").display(),
+        o.out.join("results.json").display(),
+        o.out.join("results.svg").display()
+    );
     Ok(())
 }
 
