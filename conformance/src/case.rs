@@ -43,6 +43,48 @@ pub struct Case {
     /// against (wasmtime), the reason; the case's `"wasibox"` object then gives
     /// wasibox's expected `exit_code`/`stdout`/`stderr`/`tree`.
     pub deliberate: Option<String>,
+    /// Where one backend must answer otherwise than the others because its OS cannot
+    /// express what the case asks (Windows keeps file times in 100 ns units, and cannot
+    /// name a file `a:b`), what it gives instead, by backend name (`"on_backend"`).
+    pub on_backend: BTreeMap<String, BackendExpect>,
+}
+
+/// A backend's own expectation for a case (`"on_backend": {"windows": {...}}`): the fields
+/// given replace the case's for that backend only, and are left out of the differential
+/// comparison with the other backends. `why` is required: it is printed in the table.
+#[derive(Clone, Debug, Default)]
+pub struct BackendExpect {
+    /// Why this backend differs (what its OS cannot express).
+    pub why: String,
+    /// Expected exit code on this backend.
+    pub exit_code: Option<u32>,
+    /// Expected stdout on this backend.
+    pub stdout: Option<String>,
+    /// Expected stderr on this backend.
+    pub stderr: Option<String>,
+    /// Expected trees on this backend, by fixture key.
+    pub tree: Option<BTreeMap<String, Vec<String>>>,
+}
+
+impl BackendExpect {
+    fn parse(v: &Value) -> Result<BackendExpect, String> {
+        let o = v.as_object().ok_or("an \"on_backend\" entry must be an object")?;
+        let why = o
+            .get("why")
+            .and_then(Value::as_str)
+            .filter(|w| !w.is_empty())
+            .ok_or("an \"on_backend\" entry needs a \"why\"")?;
+        Ok(BackendExpect {
+            why: why.to_string(),
+            exit_code: o.get("exit_code").and_then(Value::as_u64).map(|c| c as u32),
+            stdout: o.get("stdout").and_then(Value::as_str).map(str::to_string),
+            stderr: o.get("stderr").and_then(Value::as_str).map(str::to_string),
+            tree: o
+                .get("tree")
+                .and_then(Value::as_object)
+                .map(|t| t.iter().map(|(k, lines)| (k.clone(), strings(Some(lines)))).collect()),
+        })
+    }
 }
 
 /// Which module a case runs.
@@ -142,6 +184,13 @@ impl Case {
                 skip.insert(k.clone(), why.as_str().unwrap_or("skipped").to_string());
             }
         }
+        let mut on_backend = BTreeMap::new();
+        if let Some(map) = v.get("on_backend").and_then(Value::as_object) {
+            for (k, e) in map {
+                let e = BackendExpect::parse(e).map_err(|m| format!("{}: {k}: {m}", path.display()))?;
+                on_backend.insert(k.clone(), e);
+            }
+        }
         Ok(Case {
             path: path.to_path_buf(),
             name,
@@ -174,6 +223,27 @@ impl Case {
             },
             skip,
             deliberate: over.and_then(|o| o.get("why")).and_then(Value::as_str).map(str::to_string),
+            on_backend,
         })
+    }
+
+    /// The case as `backend` must pass it: its `on_backend` fields in place of the
+    /// common ones. `None` when the backend has no expectation of its own.
+    pub fn for_backend(&self, backend: &str) -> Option<Case> {
+        let e = self.on_backend.get(backend)?;
+        let mut c = self.clone();
+        if let Some(code) = e.exit_code {
+            c.exit_code = code;
+        }
+        if e.stdout.is_some() {
+            c.stdout.clone_from(&e.stdout);
+        }
+        if e.stderr.is_some() {
+            c.stderr.clone_from(&e.stderr);
+        }
+        if let Some(t) = &e.tree {
+            c.tree.clone_from(t);
+        }
+        Some(c)
     }
 }
