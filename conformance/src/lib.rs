@@ -11,6 +11,8 @@
 //! This crate runs guests; it never changes the committed fixtures (each run works on a
 //! temporary copy).
 
+#![deny(missing_docs)]
+
 pub mod case;
 pub mod exec;
 pub mod guests;

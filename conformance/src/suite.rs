@@ -27,7 +27,7 @@ pub struct CaseReport {
     pub observed: BTreeMap<Backend, Observed>,
     /// How a backend ran the case when it was not the usual way (under Wine: without the
     /// fixture's symlinks).
-    pub notes: BTreeMap<Backend, String>,
+    pub notes: BTreeMap<Backend, Vec<String>>,
 }
 
 /// Every `*.json` under `dir` except fixtures, sorted.
@@ -175,7 +175,7 @@ pub fn run_cases(
             let mut expect = std::borrow::Cow::Borrowed(&case);
             if let Some(own) = case.for_backend(b.name()) {
                 let why = case.on_backend.get(b.name()).map(|e| e.why.as_str()).unwrap_or_default();
-                notes.insert(b, format!("{ON_BACKEND_NOTE} {why}"));
+                notes.entry(b).or_insert_with(Vec::new).push(format!("{ON_BACKEND_NOTE} {why}"));
                 expect = std::borrow::Cow::Owned(own);
             }
             if b.under_wine() {
@@ -189,7 +189,7 @@ pub fn run_cases(
                     WinePlan::WithoutLinks(control) => {
                         links = Links::Omit;
                         expect = std::borrow::Cow::Owned(without_links(&expect));
-                        notes.insert(b, WITHOUT_LINKS_NOTE.to_string());
+                        notes.entry(b).or_insert_with(Vec::new).push(WITHOUT_LINKS_NOTE.to_string());
                         reference.insert(b, *control);
                     }
                 }
@@ -485,7 +485,7 @@ impl Table {
         for b in backends {
             let mut noted: BTreeMap<&str, usize> = BTreeMap::new();
             for r in reports {
-                if let Some(n) = r.notes.get(b) {
+                for n in r.notes.get(b).into_iter().flatten() {
                     *noted.entry(n.as_str()).or_default() += 1;
                 }
             }

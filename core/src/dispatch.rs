@@ -1,6 +1,6 @@
 //! Function ids, signatures and raw-argument decoding: the import table of both WASI
 //! versions, and [`call`], which runs any function from raw wasm arguments. Engines
-//! register one host function per entry of [`wasi_functions!`] and route it here.
+//! register one host function per entry of [`wasi_functions!`](crate::wasi_functions) and route it here.
 
 use crate::abi::{ClockId, Errno, Version};
 use crate::ctx::{Exit, WasiCtx};

@@ -9,13 +9,12 @@
 //! of that comes from the `Platform` (see `wasibox-posix`, `wasibox-windows`, `wasibox-mem`).
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-#[allow(missing_docs)]
 pub mod abi;
 mod calls;
 pub mod ctx;

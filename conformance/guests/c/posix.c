@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+#include <wasi/api.h>
 
 static char g_buf[65536];
 
@@ -306,10 +307,18 @@ static void utimensat_times(void) {
     MUST(stat("base/file.txt", &st));
     ckl("atime kept", st.st_atim.tv_sec, 1000000000);
     ckl("mtime set", st.st_mtim.tv_sec, 2000000000);
-    struct timespec n[2] = {{0, UTIME_NOW}, {0, UTIME_OMIT}};
-    ck("utimensat(UTIME_NOW, UTIME_OMIT)", ERR(utimensat(AT_FDCWD, "base/file.txt", n, 0)), 0);
+    /* Debian's wasi-libc refuses {UTIME_NOW, UTIME_OMIT} itself (EINVAL, without calling
+       the host), so this step makes the call utimensat would make, directly. */
+    struct timespec before;
+    MUST(clock_gettime(CLOCK_REALTIME, &before));
+    int dir = open("base", O_RDONLY | O_DIRECTORY);
+    ck("path_filestat_set_times(ATIM_NOW)",
+       __wasi_path_filestat_set_times(dir, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "file.txt", 0, 0,
+                                      __WASI_FSTFLAGS_ATIM_NOW),
+       0);
+    close(dir);
     MUST(stat("base/file.txt", &st));
-    ckb("atime moved to now", st.st_atim.tv_sec > 1000000000);
+    ckb("atime moved to now", st.st_atim.tv_sec >= before.tv_sec && st.st_atim.tv_sec != 1000000000);
     ckl("mtime kept", st.st_mtim.tv_sec, 2000000000);
     ck("utimensat missing", ERR(utimensat(AT_FDCWD, "base/nope", t, 0)), ENOENT);
 }

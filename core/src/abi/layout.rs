@@ -101,12 +101,33 @@ pub fn encode_event(userdata: u64, error: Errno, ty: EventType, nbytes: u64, fla
 /// A decoded `subscription`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Subscription {
-    /// A clock subscription. `flags` is the raw `subclockflags`.
-    Clock { userdata: u64, id: u32, timeout: u64, precision: u64, flags: u16 },
+    /// A clock subscription.
+    Clock {
+        /// Handed back in the event.
+        userdata: u64,
+        /// The raw `clockid`.
+        id: u32,
+        /// Relative timeout, or absolute time with `ABSTIME`, in ns.
+        timeout: u64,
+        /// How late the wake-up may be, in ns.
+        precision: u64,
+        /// The raw `subclockflags`.
+        flags: u16,
+    },
     /// An `fd_read` subscription.
-    FdRead { userdata: u64, fd: u32 },
+    FdRead {
+        /// Handed back in the event.
+        userdata: u64,
+        /// The descriptor to wait on.
+        fd: u32,
+    },
     /// An `fd_write` subscription.
-    FdWrite { userdata: u64, fd: u32 },
+    FdWrite {
+        /// Handed back in the event.
+        userdata: u64,
+        /// The descriptor to wait on.
+        fd: u32,
+    },
 }
 
 /// Decode one `subscription` from its bytes (`bytes.len() == subscription_size(version)`).
