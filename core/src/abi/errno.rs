@@ -132,6 +132,11 @@ impl fmt::Display for Errno {
     }
 }
 
+/// So that a host can use `?` on the builder and the platform helpers in a function that
+/// returns `Box<dyn Error>`.
+#[cfg(feature = "std")]
+impl std::error::Error for Errno {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
