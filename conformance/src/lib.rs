@@ -14,5 +14,7 @@
 pub mod case;
 pub mod exec;
 pub mod guests;
+pub mod port;
+pub mod probe;
 pub mod suite;
 pub mod tree;
