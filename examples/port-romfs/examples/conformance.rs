@@ -1,9 +1,9 @@
 //! The conformance runner for the ROM port:
 //! `cargo run -p wasibox-example-romfs --example conformance -- [--filter TEXT] [-v] [--save FILE]`.
 
-#[path = "../tests/adapter/mod.rs"]
-mod adapter;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 fn main() {
-    std::process::exit(wasibox_conformance::port::main(&adapter::RomPort));
+    std::process::exit(wasibox_conformance::port::main(&support::adapter::RomPort));
 }

@@ -2,8 +2,9 @@
 //! filesystem (on mem, the reference) runs on romfs, is checked against the case's
 //! expectations and compared with mem; the others are skipped as "read-only backend".
 
-mod adapter;
+mod support;
 
+use support::adapter;
 use wasibox_conformance::exec::Backend;
 use wasibox_conformance::port::{run_suite, READ_ONLY};
 use wasibox_conformance::suite::{table, totals, Verdict};

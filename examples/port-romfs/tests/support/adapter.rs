@@ -1,66 +1,14 @@
 //! The conformance adapter of the ROM port: how `wasibox-conformance` runs its cases on
-//! [`RomPlatform`]. Shared by `tests/conformance.rs` and `examples/conformance.rs`.
+//! [`RomPlatform`].
 
-use std::cell::{Cell, RefCell};
+use super::board::{TestBoard, EPOCH_NS};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use wasibox_conformance::case::Case;
 use wasibox_conformance::exec::{fixture_tree, FixtureItem, Observed};
 use wasibox_conformance::port::{read_only_skip, snapshot, Outputs, Port, Prepared};
-use wasibox_example_romfs::{Board, RomConfig, RomEntry, RomImage, RomPlatform, Stream};
-
-/// A board for tests: a 1 MHz timer that moves one tick each time it is read (so time
-/// passes, deterministically), a sleep that jumps the timer, and a console made of
-/// buffers.
-#[derive(Debug, Default)]
-pub struct TestBoard {
-    /// The timer.
-    pub now: Cell<u64>,
-    /// What the console's input holds, and how much of it was read.
-    pub input: (Vec<u8>, Cell<usize>),
-    /// What the guest wrote to stdout.
-    pub stdout: RefCell<Vec<u8>>,
-    /// What the guest wrote to stderr.
-    pub stderr: RefCell<Vec<u8>>,
-}
-
-impl TestBoard {
-    /// A board whose console input is `input`.
-    pub fn with_input(input: &[u8]) -> TestBoard {
-        TestBoard { input: (input.to_vec(), Cell::new(0)), ..TestBoard::default() }
-    }
-}
-
-impl Board for TestBoard {
-    fn tick_ns(&self) -> u64 {
-        1_000
-    }
-    fn ticks(&self) -> u64 {
-        let t = self.now.get();
-        self.now.set(t + 1);
-        t
-    }
-    fn wait_until(&self, tick: u64) {
-        self.now.set(self.now.get().max(tick));
-    }
-    fn console_write(&self, stream: Stream, bytes: &[u8]) -> usize {
-        let out = if stream == Stream::Stderr { &self.stderr } else { &self.stdout };
-        out.borrow_mut().extend_from_slice(bytes);
-        bytes.len()
-    }
-    fn console_read(&self, buf: &mut [u8]) -> usize {
-        let (data, pos) = &self.input;
-        let rest = &data[pos.get().min(data.len())..];
-        let n = rest.len().min(buf.len());
-        buf[..n].copy_from_slice(&rest[..n]);
-        pos.set(pos.get() + n);
-        n
-    }
-}
-
-/// 2024-01-01T00:00:00Z: when the test firmware was "built".
-pub const EPOCH_NS: u64 = 1_704_067_200_000_000_000;
+use wasibox_example_romfs::{RomConfig, RomEntry, RomImage, RomPlatform, Stream};
 
 /// Why a case that checks that stdout is not a terminal is skipped: the suite's stdio are
 /// pipes, the ROM port's console is a character device (wasi-libc's `isatty` says 1).
