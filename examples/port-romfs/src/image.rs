@@ -9,7 +9,7 @@ use wasibox_core::abi::{Errno, Filestat, Filetype};
 use wasibox_core::Result;
 
 /// The device number every entry reports (`st_dev`): one device, the ROM.
-pub const ROM_DEV: u64 = 0x524f_4d;
+pub const ROM_DEV: u64 = 0x0052_4f4d; // "ROM"
 
 /// What `filestat` reports as a directory's size (as tmpfs and ext4 report one block).
 pub const DIR_SIZE: u64 = 4096;
