@@ -19,7 +19,7 @@ pub struct Case {
     pub version: Option<wasibox_core::Version>,
     /// `enforce` or `compat` (default).
     pub enforce_rights: bool,
-    /// Guest arguments after argv[0].
+    /// Guest arguments after `argv[0]`.
     pub args: Vec<String>,
     /// Environment, in order.
     pub env: Vec<(String, String)>,

@@ -95,7 +95,7 @@ pub struct Observed {
     pub fs_change: Option<&'static str>,
 }
 
-/// A builder with the case's args, env, rights policy and version (argv[0] first).
+/// A builder with the case's args, env, rights policy and version (`argv[0]` first).
 pub(crate) fn builder<P: Platform>(case: &Case, argv0: &str, platform: P) -> WasiBuilder<P> {
     let mut b = WasiBuilder::new(platform)
         .arg(argv0)
@@ -335,7 +335,7 @@ fn make_symlink(_target: &str, _src: &Path, _dst: &Path) -> std::io::Result<()> 
     Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "no symlinks on this host"))
 }
 
-/// Run `case` (module `wasm`, argv[0] `argv0`) on `backend`.
+/// Run `case` (module `wasm`, `argv[0]` `argv0`) on `backend`.
 pub fn run(backend: Backend, case: &Case, wasm: &[u8], argv0: &str) -> Result<Observed, String> {
     run_with(backend, case, wasm, argv0, Links::Keep)
 }

@@ -86,7 +86,7 @@ pub trait Port {
     fn finish(&self, platform: Self::Platform, run: Self::Run) -> Result<Outputs, String>;
 }
 
-/// Run `case` (module `wasm`, argv[0] `argv0`) on `port`: prepare, build the context as
+/// Run `case` (module `wasm`, `argv[0]` `argv0`) on `port`: prepare, build the context as
 /// for every backend (args, env, rights policy, version, stdio, preopens), run it on
 /// wasmi, finish.
 pub fn run_port<T: Port + ?Sized>(
