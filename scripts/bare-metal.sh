@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Build wasibox-core (feature wasmi, no default features) and wasibox-mem (no default
-# features) for bare-metal targets, then link a small firmware that embeds them
-# (bench/footprint) and report its code size.
+# Build wasibox-core (feature wasmi, no default features), wasibox-mem (no default
+# features) and the example port wasibox-example-romfs for bare-metal targets, then link
+# a small firmware that embeds core and mem (bench/footprint) and report its code size.
 #
 # The size reported is that of a linked image, not of the rlibs: an rlib holds metadata
 # and uninstantiated generic code, while a device carries only what the linker keeps.
@@ -31,6 +31,8 @@ for t in "${targets[@]}"; do
   cargo build --quiet --release --target "$t" --target-dir "$out/lib" -p wasibox-core --no-default-features --features wasmi
   cargo build --quiet --release --target "$t" --target-dir "$out/lib" -p wasibox-mem --no-default-features
   echo "ok: wasibox-core (wasmi, no default features) and wasibox-mem (no default features) for $t"
+  cargo build --quiet --release --target "$t" --target-dir "$out/lib" -p wasibox-example-romfs
+  echo "ok: wasibox-example-romfs (the porting guide's example port) for $t"
 done
 
 echo "== firmware images (bench/footprint: opt-level s, LTO, --gc-sections)"

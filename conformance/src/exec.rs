@@ -1,6 +1,7 @@
 //! Running one case on one backend and observing what happened.
 
 use crate::case::Case;
+use crate::probe::ChangeProbe;
 use crate::tree::{snapshot_host, snapshot_mem, Entry};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -19,6 +20,9 @@ pub enum Backend {
     /// `wasibox-windows` (Windows hosts; under Wine on Linux).
     #[cfg(windows)]
     Windows,
+    /// A backend from outside this crate, by name, run through its [`Port`](crate::port::Port)
+    /// adapter (see [`suite::run_cases_with`](crate::suite::run_cases_with)).
+    Port(&'static str),
 }
 
 impl Backend {
@@ -40,6 +44,7 @@ impl Backend {
             Backend::Posix => "posix",
             #[cfg(windows)]
             Backend::Windows => "windows",
+            Backend::Port(name) => name,
         }
     }
 
@@ -84,9 +89,14 @@ pub struct Observed {
     /// How many `path_symlink` calls succeeded (known on mem, where calls are traced;
     /// 0 elsewhere). Not compared between backends.
     pub symlinks_made: usize,
+    /// The first platform call by which the guest tried to change the filesystem,
+    /// whatever its answer (known on mem, through [`ChangeProbe`]; `None` elsewhere). A
+    /// read-only port runs only cases without one. Not compared between backends.
+    pub fs_change: Option<&'static str>,
 }
 
-fn builder<P: Platform>(case: &Case, argv0: &str, platform: P) -> WasiBuilder<P> {
+/// A builder with the case's args, env, rights policy and version (`argv[0]` first).
+pub(crate) fn builder<P: Platform>(case: &Case, argv0: &str, platform: P) -> WasiBuilder<P> {
     let mut b = WasiBuilder::new(platform)
         .arg(argv0)
         .args(&case.args)
@@ -100,38 +110,51 @@ fn builder<P: Platform>(case: &Case, argv0: &str, platform: P) -> WasiBuilder<P>
 
 /// Run the module (a command, or a reactor when the case says `invoke`).
 fn execute<P: Platform + 'static>(case: &Case, wasm: &[u8], ctx: WasiCtx<P>) -> (u32, Option<String>) {
+    let (exit_code, trap, _ctx) = execute_keeping(case, wasm, ctx);
+    (exit_code, trap)
+}
+
+/// [`execute`], giving the context back (to take the platform out of it).
+pub(crate) fn execute_keeping<P: Platform + 'static>(
+    case: &Case,
+    wasm: &[u8],
+    ctx: WasiCtx<P>,
+) -> (u32, Option<String>, WasiCtx<P>) {
     let engine = wasmi::Engine::default();
-    let result = match &case.invoke {
-        None => run_command(&engine, wasm, ctx).0,
-        Some(export) => run_reactor(&engine, wasm, ctx, export),
+    let (result, store) = match &case.invoke {
+        None => run_command(&engine, wasm, ctx),
+        Some(export) => {
+            let mut store = wasmi::Store::new(&engine, ctx);
+            (run_reactor(&engine, wasm, &mut store, export), store)
+        }
     };
+    let ctx = store.into_data();
     match result {
-        Ok(o) => (o.status(), None),
-        Err(RunError::Trap(m)) => (134, Some(m)),
-        Err(e) => (125, Some(e.to_string())),
+        Ok(o) => (o.status(), None, ctx),
+        Err(RunError::Trap(m)) => (134, Some(m), ctx),
+        Err(e) => (125, Some(e.to_string()), ctx),
     }
 }
 
 fn run_reactor<P: Platform + 'static>(
     engine: &wasmi::Engine,
     wasm: &[u8],
-    ctx: WasiCtx<P>,
+    store: &mut wasmi::Store<WasiCtx<P>>,
     export: &str,
 ) -> Result<Outcome, RunError> {
-    let version = ctx.version();
+    let version = store.data().version();
     let module = wasmi::Module::new(engine, wasm).map_err(|e| RunError::Compile(e.to_string()))?;
     let mut linker = wasmi::Linker::new(engine);
     add_to_linker(&mut linker, version)?;
-    let mut store = wasmi::Store::new(engine, ctx);
     let instance =
-        linker.instantiate_and_start(&mut store, &module).map_err(|e| RunError::Link(e.to_string()))?;
-    initialize(&mut store, &instance)?;
+        linker.instantiate_and_start(&mut *store, &module).map_err(|e| RunError::Link(e.to_string()))?;
+    initialize(store, &instance)?;
     let func = instance
-        .get_func(&store, export)
+        .get_func(&*store, export)
         .ok_or_else(|| RunError::Start(format!("the reactor does not export {export:?}")))?;
-    let ty = func.ty(&store);
+    let ty = func.ty(&*store);
     let mut results = vec![wasmi::Val::I32(0); ty.results().len()];
-    match func.call(&mut store, &[], &mut results) {
+    match func.call(&mut *store, &[], &mut results) {
         Ok(()) => Ok(Outcome::Exit(match results.first() {
             Some(wasmi::Val::I32(v)) => *v as u32,
             _ => 0,
@@ -222,6 +245,47 @@ fn fixture_entries(
     Ok(out)
 }
 
+/// One entry of a fixture tree, as [`fixture_tree`] lists it for a port to load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FixtureItem {
+    /// A directory.
+    Dir,
+    /// A regular file and its contents.
+    File(Vec<u8>),
+    /// A symlink and its target.
+    Link(String),
+}
+
+/// Every entry under the fixture directory `host`, parents before their entries, each
+/// directory's entries in name order, with paths relative to `host` (`/`-separated): what
+/// a port loads into its own storage. The committed symlinks are listed as such on every
+/// host (see [`fixture_links`]).
+pub fn fixture_tree(host: &Path) -> std::io::Result<Vec<(String, FixtureItem)>> {
+    let mut out = Vec::new();
+    fixture_tree_rec(host, "", &fixture_links(host), &mut out)?;
+    Ok(out)
+}
+
+fn fixture_tree_rec(
+    from: &Path,
+    rel: &str,
+    known: &[(String, String)],
+    out: &mut Vec<(String, FixtureItem)>,
+) -> std::io::Result<()> {
+    for (name, src, kind) in fixture_entries(from, rel, known)? {
+        let path = format!("{rel}{name}");
+        match kind {
+            FixtureEntry::Link(target) => out.push((path, FixtureItem::Link(target))),
+            FixtureEntry::Dir => {
+                out.push((path.clone(), FixtureItem::Dir));
+                fixture_tree_rec(&src, &format!("{path}/"), known, out)?;
+            }
+            FixtureEntry::File => out.push((path, FixtureItem::File(std::fs::read(&src)?))),
+        }
+    }
+    Ok(())
+}
+
 fn copy_rec(
     from: &Path,
     to: &Path,
@@ -290,6 +354,9 @@ pub fn run_with(
         Backend::Posix => run_posix(case, wasm, argv0, links),
         #[cfg(windows)]
         Backend::Windows => run_windows(case, wasm, argv0, links),
+        Backend::Port(name) => {
+            Err(format!("{name} is a port: it runs through its adapter (suite::run_cases_with)"))
+        }
     }
 }
 
@@ -340,8 +407,8 @@ fn run_mem(case: &Case, wasm: &[u8], argv0: &str, links: Links) -> Result<Observ
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
     use wasibox_mem::{MemConfig, MemPipe, MemPlatform};
-    let platform = MemPlatform::new(MemConfig::default());
-    let fs = platform.fs().clone();
+    let mem = MemPlatform::new(MemConfig::default());
+    let fs = mem.fs().clone();
     let mut mounts = Vec::new();
     for (i, (guest, host, key)) in case.preopens.iter().enumerate() {
         let at = format!("/pre{i}");
@@ -354,11 +421,13 @@ fn run_mem(case: &Case, wasm: &[u8], argv0: &str, links: Links) -> Result<Observ
     let (stdout, stderr) = (MemPipe::new(), MemPipe::new());
     let mut handles = Vec::new();
     for (guest, at, _) in &mounts {
-        handles.push((guest.clone(), platform.open_dir(at).map_err(|e| format!("open {at}: {e:?}"))?));
+        handles.push((guest.clone(), mem.open_dir(at).map_err(|e| format!("open {at}: {e:?}"))?));
     }
-    let si = platform.pipe_handle(stdin, true, false);
-    let so = platform.pipe_handle(stdout.clone(), false, true);
-    let se = platform.pipe_handle(stderr.clone(), false, true);
+    let si = mem.pipe_handle(stdin, true, false);
+    let so = mem.pipe_handle(stdout.clone(), false, true);
+    let se = mem.pipe_handle(stderr.clone(), false, true);
+    // What a read-only backend could not do: noted, and otherwise invisible.
+    let (platform, fs_change) = ChangeProbe::new(mem);
     let mut b = builder(case, argv0, platform).stdin(si).stdout(so).stderr(se);
     for (guest, h) in handles {
         b = b.preopen(guest, h);
@@ -384,6 +453,7 @@ fn run_mem(case: &Case, wasm: &[u8], argv0: &str, links: Links) -> Result<Observ
         stderr: stderr.take(),
         trees,
         symlinks_made: made.load(Ordering::Relaxed),
+        fs_change: fs_change.get().copied(),
     })
 }
 
@@ -458,7 +528,7 @@ fn run_posix(case: &Case, wasm: &[u8], argv0: &str, links: Links) -> Result<Obse
     for (_, path, key) in &dirs {
         trees.push((key.clone(), snapshot_host(path).map_err(io)?));
     }
-    Ok(Observed { exit_code, trap, stdout, stderr, trees, symlinks_made: 0 })
+    Ok(Observed { exit_code, trap, stdout, stderr, trees, symlinks_made: 0, fs_change: None })
 }
 
 /// The Windows backend: fixtures copied to a temporary directory (with their symlinks,
@@ -490,5 +560,5 @@ fn run_windows(case: &Case, wasm: &[u8], argv0: &str, links: Links) -> Result<Ob
     for (_, path, key) in &dirs {
         trees.push((key.clone(), snapshot_host(path).map_err(io)?));
     }
-    Ok(Observed { exit_code, trap, stdout, stderr, trees, symlinks_made: 0 })
+    Ok(Observed { exit_code, trap, stdout, stderr, trees, symlinks_made: 0, fs_change: None })
 }

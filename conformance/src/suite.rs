@@ -2,6 +2,7 @@
 
 use crate::case::{Case, Guest};
 use crate::exec::{run, run_with, Backend, Links, Observed};
+use crate::port::RunPort;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -134,13 +135,29 @@ pub fn run_cases(
     backends: &[Backend],
     filter: Option<&str>,
 ) -> Vec<CaseReport> {
+    run_cases_with(specs, root, backends, &[], filter)
+}
+
+/// [`run_cases`], and then each case on every port of `ports` (backends from outside
+/// this crate, see [`crate::port`]), after the built-in backends. A port is compared with
+/// the mem backend's run of the case (made for it if `backends` has no mem), which its
+/// [`skip`](crate::port::Port::skip) sees first. Its verdicts are under
+/// [`Backend::Port`].
+pub fn run_cases_with(
+    specs: &[(PathBuf, Option<PathBuf>)],
+    root: &Path,
+    backends: &[Backend],
+    ports: &[&dyn RunPort],
+    filter: Option<&str>,
+) -> Vec<CaseReport> {
     let mut reports = Vec::new();
     for (spec, module) in specs {
         let case = match Case::load(spec, root, module.clone()) {
             Ok(c) => c,
             Err(e) => {
                 let case = Case { name: spec.display().to_string(), path: spec.clone(), ..Case::default() };
-                let verdicts = backends.iter().map(|b| (*b, Verdict::Fail(vec![e.clone()]))).collect();
+                let all = backends.iter().copied().chain(ports.iter().map(|p| Backend::Port(p.name())));
+                let verdicts = all.map(|b| (b, Verdict::Fail(vec![e.clone()]))).collect();
                 reports.push(CaseReport {
                     case,
                     verdicts,
@@ -214,6 +231,22 @@ pub fn run_cases(
             }
             verdicts.insert(b, v);
         }
+        let mut port_observed = Vec::new();
+        if let Ok((wasm, argv0)) = &loaded {
+            for port in ports {
+                let mem = observed.iter().find(|(x, _)| *x == Backend::Mem).map(|(_, o)| o);
+                let (b, v, obs, note) = run_on_port(*port, &case, wasm, argv0, mem);
+                verdicts.insert(b, v);
+                if let Some(n) = note {
+                    notes.entry(b).or_insert_with(Vec::new).push(n);
+                }
+                port_observed.extend(obs.map(|o| (b, o)));
+            }
+        } else if let Err(e) = &loaded {
+            for port in ports {
+                verdicts.insert(Backend::Port(port.name()), Verdict::Fail(vec![e.clone()]));
+            }
+        }
         // Differential: every backend against the first (or its own reference), on
         // everything observed.
         if let Some(((b0, first), rest)) = observed.split_first() {
@@ -222,17 +255,7 @@ pub fn run_cases(
                     Some(r) => (r, format!("{} without the fixture's symlinks", b0.name())),
                     None => (first, b0.name().to_string()),
                 };
-                let mut d = differ(base, obs);
-                // What a backend is expected to answer on its own is not compared.
-                if let Some(own) = case.on_backend.get(b.name()) {
-                    let own_fields = [
-                        ("exit code", own.exit_code.is_some()),
-                        ("stdout", own.stdout.is_some()),
-                        ("stderr", own.stderr.is_some()),
-                        ("trees", own.tree.is_some()),
-                    ];
-                    d.retain(|l| !own_fields.iter().any(|(f, mine)| *mine && l.starts_with(f)));
-                }
+                let d = differ_except_own(&case, b.name(), base, obs);
                 if !d.is_empty() {
                     let entry = verdicts.entry(*b).or_insert(Verdict::Pass);
                     let mut lines = match entry {
@@ -247,9 +270,106 @@ pub fn run_cases(
         if matches!(case.guest, Guest::None) {
             continue;
         }
+        observed.extend(port_observed);
         reports.push(CaseReport { case, verdicts, observed: observed.into_iter().collect(), notes });
     }
     reports
+}
+
+/// Why a port ran a case without the fixture's symlinks (the report's note).
+pub const PORT_WITHOUT_LINKS_NOTE: &str =
+    "ran without the fixture's symlinks, which the backend cannot hold: \
+     on mem these cases give the same result without them";
+
+/// One case on one port: skipped (by the case's `"skip"` map, because the reference run
+/// on mem was, or by the port), or run, checked, and compared with the reference run.
+/// A port without symlinks runs without the fixture's ones when mem shows the case does
+/// not depend on them (as the Windows backend does under Wine). The last value is the
+/// report's note.
+/// [`differ`], less the fields `backend` has its own expectation for (`on_backend`).
+fn differ_except_own(case: &Case, backend: &str, base: &Observed, obs: &Observed) -> Vec<String> {
+    let mut d = differ(base, obs);
+    if let Some(own) = case.on_backend.get(backend) {
+        let own_fields = [
+            ("exit code", own.exit_code.is_some()),
+            ("stdout", own.stdout.is_some()),
+            ("stderr", own.stderr.is_some()),
+            ("trees", own.tree.is_some()),
+        ];
+        d.retain(|l| !own_fields.iter().any(|(f, mine)| *mine && l.starts_with(f)));
+    }
+    d
+}
+
+fn run_on_port(
+    port: &dyn RunPort,
+    case: &Case,
+    wasm: &[u8],
+    argv0: &str,
+    mem: Option<&Observed>,
+) -> (Backend, Verdict, Option<Observed>, Option<String>) {
+    let b = Backend::Port(port.name());
+    let skip = |why: String| (b, Verdict::Skip(why), None, None);
+    if let Some(why) = case.skip.get(port.name()) {
+        return skip(why.clone());
+    }
+    if let Some(why) = case.skip.get(Backend::Mem.name()) {
+        return skip(format!("skipped on the reference backend (mem): {why}"));
+    }
+    let own;
+    let mut reference = match mem {
+        Some(m) => m,
+        None => match run(Backend::Mem, case, wasm, argv0) {
+            Ok(o) => {
+                own = o;
+                &own
+            }
+            Err(e) => {
+                return (b, Verdict::Fail(vec![format!("harness: reference run on mem: {e}")]), None, None)
+            }
+        },
+    };
+    if let Some(why) = port.skip(case, reference) {
+        return skip(why);
+    }
+    let mut expect = std::borrow::Cow::Borrowed(case);
+    let mut note = None;
+    if let Some(own) = case.for_backend(port.name()) {
+        let why = case.on_backend.get(port.name()).map(|e| e.why.as_str()).unwrap_or_default();
+        note = Some(format!("{ON_BACKEND_NOTE} {why}"));
+        expect = std::borrow::Cow::Owned(own);
+    }
+    let control;
+    if !port.symlinks() {
+        let has_links = case.preopens.iter().any(|(_, host, _)| {
+            crate::exec::fixture_tree(host)
+                .is_ok_and(|t| t.iter().any(|(_, item)| matches!(item, crate::exec::FixtureItem::Link(_))))
+        });
+        let cannot = format!("{} holds no symlinks", port.name());
+        match links_plan(case, wasm, argv0, Some(reference), has_links, &cannot) {
+            WinePlan::Run => {}
+            WinePlan::Skip(why) => return skip(why),
+            WinePlan::WithoutLinks(c) => {
+                control = *c;
+                reference = &control;
+                expect = std::borrow::Cow::Owned(without_links(&expect));
+                note = Some(PORT_WITHOUT_LINKS_NOTE.to_string());
+            }
+        }
+    }
+    match port.run(case, wasm, argv0) {
+        Err(e) => (b, Verdict::Fail(vec![format!("harness: {e}")]), None, note),
+        Ok(obs) => {
+            let mut diffs = check(&expect, &obs);
+            diffs.extend(
+                differ_except_own(case, port.name(), reference, &obs)
+                    .into_iter()
+                    .map(|l| format!("differential vs mem: {l}")),
+            );
+            let v = if diffs.is_empty() { Verdict::Pass } else { Verdict::Fail(diffs) };
+            (b, v, Some(obs), note)
+        }
+    }
 }
 
 /// What the Windows backend does with a case under Wine.
@@ -291,6 +411,20 @@ pub const WINE_LIMITS: &[(&str, &str)] = &[
 ///   code, output and trees (but for the links' own lines) without them; otherwise it
 ///   depends on them: skip. Either way the reason names Wine. Never used on Windows.
 fn wine_plan(case: &Case, wasm: &[u8], argv0: &str, mem: Option<&Observed>) -> WinePlan {
+    let has_links = case.preopens.iter().any(|(_, host, _)| !crate::exec::fixture_links(host).is_empty());
+    links_plan(case, wasm, argv0, mem, has_links, WINE_NO_SYMLINKS)
+}
+
+/// What a backend that cannot hold symlinks (`cannot` says so, for the reasons) does with
+/// a case: [`wine_plan`]'s rules, for any such backend.
+fn links_plan(
+    case: &Case,
+    wasm: &[u8],
+    argv0: &str,
+    mem: Option<&Observed>,
+    has_links: bool,
+    cannot: &str,
+) -> WinePlan {
     let own;
     let mem = match mem {
         Some(m) => m,
@@ -305,25 +439,23 @@ fn wine_plan(case: &Case, wasm: &[u8], argv0: &str, mem: Option<&Observed>) -> W
     };
     if mem.symlinks_made > 0 {
         return WinePlan::Skip(format!(
-            "{WINE_NO_SYMLINKS}, and the guest creates symlinks (path_symlink succeeds on mem)"
+            "{cannot}, and the guest creates symlinks (path_symlink succeeds on mem)"
         ));
     }
-    if case.preopens.iter().all(|(_, host, _)| crate::exec::fixture_links(host).is_empty()) {
+    if !has_links {
         return WinePlan::Run;
     }
     let control = match run_with(Backend::Mem, case, wasm, argv0, Links::Omit) {
         Ok(o) => o,
         Err(e) => {
-            return WinePlan::Skip(format!(
-                "{WINE_NO_SYMLINKS}; the control run on mem without them failed: {e}"
-            ))
+            return WinePlan::Skip(format!("{cannot}; the control run on mem without them failed: {e}"))
         }
     };
     if differ(&strip_links(mem), &strip_links(&control)).is_empty() {
         WinePlan::WithoutLinks(Box::new(control))
     } else {
         WinePlan::Skip(format!(
-            "{WINE_NO_SYMLINKS}, and the case needs the ones in its fixture (without them, mem gives another result)"
+            "{cannot}, and the case needs the ones in its fixture (without them, mem gives another result)"
         ))
     }
 }
@@ -388,6 +520,41 @@ pub fn bless_deliberate(report: &CaseReport, why: &str) -> Result<bool, String> 
     let out = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n";
     std::fs::write(path, out).map_err(|e| e.to_string())?;
     Ok(true)
+}
+
+/// Print a run as the runner does: every failure (and with `verbose` every pass and
+/// skip), the coverage table over `backends`, and the totals; save the table as JSON to
+/// `save` first if given. Returns the number of failed runs, or why saving failed.
+pub fn print_run(
+    reports: &[CaseReport],
+    backends: &[Backend],
+    verbose: bool,
+    save: Option<&Path>,
+) -> Result<usize, String> {
+    for r in reports {
+        for (b, v) in &r.verdicts {
+            match v {
+                Verdict::Fail(lines) => {
+                    println!("FAIL {} [{}]", r.case.name, b.name());
+                    for l in lines {
+                        println!("    {l}");
+                    }
+                }
+                Verdict::Pass if verbose => println!("ok   {} [{}]", r.case.name, b.name()),
+                Verdict::Skip(why) if verbose => println!("skip {} [{}]: {why}", r.case.name, b.name()),
+                _ => {}
+            }
+        }
+    }
+    println!();
+    let t = Table::of(reports, backends);
+    print!("{}", t.render());
+    if let Some(path) = save {
+        std::fs::write(path, t.to_json()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let (pass, fail, skip) = totals(reports);
+    println!("\n{} cases; {pass} passed, {fail} failed ({skip} skipped)", reports.len());
+    Ok(fail)
 }
 
 /// Totals over reports: (passed, failed, skipped) runs.

@@ -12,7 +12,12 @@
 //!   following: `ELOOP`, or `ENOTDIR` when a directory was asked for).
 //! - Optional methods have a default that returns the errno the guest should see when the
 //!   host cannot do the thing: `sock_*` → `ENOTSOCK`, `allocate` → `ENOTSUP`,
-//!   `advise` → success (advice may be ignored), `sched_yield` → success.
+//!   `advise` → success (advice may be ignored), `sched_yield` → success, `close` → the
+//!   handle is dropped, `open_beneath` → `None` (the core walks the path with `open_at`).
+//! - Nothing a guest controls (offsets, lengths, cookies, names) may make a method panic.
+//!
+//! `docs/porting.md` is the guide to writing a port, with a complete example
+//! (`examples/port-romfs`) and how to run the conformance suite against it.
 
 use crate::abi::{
     Advice, ClockId, Errno, FdFlags, Filestat, Filetype, Result, RiFlags, RoFlags, SdFlags, SetTime, Whence,

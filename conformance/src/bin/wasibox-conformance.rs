@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use wasibox_conformance::exec::Backend;
 use wasibox_conformance::guests::cases_root;
-use wasibox_conformance::suite::{collect, collect_testsuite, run_cases, totals, Table, Verdict};
+use wasibox_conformance::suite::{collect, collect_testsuite, print_run, run_cases, Table};
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1).peekable();
@@ -100,35 +100,12 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    for r in &reports {
-        for (b, v) in &r.verdicts {
-            match v {
-                Verdict::Fail(lines) => {
-                    println!("FAIL {} [{}]", r.case.name, b.name());
-                    for l in lines {
-                        println!("    {l}");
-                    }
-                }
-                Verdict::Pass if verbose => println!("ok   {} [{}]", r.case.name, b.name()),
-                Verdict::Skip(why) if verbose => println!("skip {} [{}]: {why}", r.case.name, b.name()),
-                _ => {}
-            }
+    match print_run(&reports, &backends, verbose, save.as_deref()) {
+        Ok(0) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
         }
-    }
-    println!();
-    let t = Table::of(&reports, &backends);
-    print!("{}", t.render());
-    if let Some(path) = &save {
-        if let Err(e) = std::fs::write(path, t.to_json()) {
-            eprintln!("cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
-        }
-    }
-    let (pass, fail, skip) = totals(&reports);
-    println!("\n{} cases; {pass} passed, {fail} failed ({skip} skipped)", reports.len());
-    if fail == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
     }
 }
