@@ -294,6 +294,7 @@ impl<P: Platform> WasiBuilder<P> {
             let mut e = FdEntry::new(h, base, inheriting, true, ft != Filetype::Directory);
             e.filetype = Some(ft);
             if ft == Filetype::Directory {
+                e.display = Some(alloc::sync::Arc::from(guest.as_str()));
                 e.preopen = Some(guest.into_boxed_str());
             }
             fds.insert_at(fd, e)?;
