@@ -19,7 +19,9 @@ pub(crate) fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
 /// writes them).
 pub(crate) fn clap_error(e: clap::Error) -> ExitCode {
     match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = e.print();
             return if e.exit_code() == 0 { ExitCode::SUCCESS } else { ExitCode::from(EXIT_USAGE) };
         }
@@ -59,7 +61,8 @@ pub(crate) fn io_text(e: &std::io::Error) -> String {
 mod tests {
     #[test]
     fn clap_messages_become_one_line() {
-        let rendered = "error: invalid value 'nope' for '--backend <BACKEND>'\n  [possible values: posix, mem]\n\n\
+        let rendered =
+            "error: invalid value 'nope' for '--backend <BACKEND>'\n  [possible values: posix, mem]\n\n\
                         Usage: wasibox run [OPTIONS]\n\nFor more information, try '--help'.\n";
         assert_eq!(
             super::one_line(rendered),

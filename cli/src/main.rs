@@ -49,7 +49,7 @@ struct Cli {
 enum Command {
     /// Run a WASI command module (.wasm or .wat; `-` reads it from stdin).
     #[command(after_help = run_cmd::RUN_EXAMPLES)]
-    Run(run_cmd::RunArgs),
+    Run(Box<run_cmd::RunArgs>),
     /// Show a module's WASI imports, version, kind, and anything that would fail to link.
     Inspect(inspect_cmd::InspectArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -66,7 +66,7 @@ fn main() -> ExitCode {
         Err(e) => return errors::clap_error(e),
     };
     match cli.command {
-        Command::Run(args) => run_cmd::run(args),
+        Command::Run(args) => run_cmd::run(*args),
         Command::Inspect(args) => inspect_cmd::inspect(args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "wasibox", &mut std::io::stdout());
@@ -88,17 +88,19 @@ pub(crate) enum LoadError {
 pub(crate) fn load_module(path: &str) -> Result<Vec<u8>, LoadError> {
     let bytes = if path == "-" {
         let mut buf = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut buf)
-            .map_err(|e| LoadError::Read(format!("cannot read the module from stdin: {}", errors::io_text(&e))))?;
+        std::io::stdin().lock().read_to_end(&mut buf).map_err(|e| {
+            LoadError::Read(format!("cannot read the module from stdin: {}", errors::io_text(&e)))
+        })?;
         buf
     } else {
-        std::fs::read(path).map_err(|e| LoadError::Read(format!("cannot read module {path}: {}", errors::io_text(&e))))?
+        std::fs::read(path)
+            .map_err(|e| LoadError::Read(format!("cannot read module {path}: {}", errors::io_text(&e))))?
     };
     if bytes.starts_with(b"\0asm") {
         return Ok(bytes);
     }
     let name = if path == "-" { "<stdin>" } else { path };
-    wat::parse_bytes(&bytes).map(|b| b.into_owned()).map_err(|e| LoadError::Parse(format!("cannot parse {name}: {e}")))
+    wat::parse_bytes(&bytes)
+        .map(|b| b.into_owned())
+        .map_err(|e| LoadError::Parse(format!("cannot parse {name}: {e}")))
 }

@@ -247,9 +247,13 @@ pub fn run(args: RunArgs) -> ExitCode {
     }
     for e in &args.envs {
         match e.split_once('=') {
-            Some(("", _)) => return usage_error(format!("--env {e:?}: the variable name is empty (NAME[=VALUE])")),
+            Some(("", _)) => {
+                return usage_error(format!("--env {e:?}: the variable name is empty (NAME[=VALUE])"))
+            }
             Some((k, v)) => env.push((k.to_string(), v.to_string())),
-            None if e.is_empty() => return usage_error("--env \"\": the variable name is empty (NAME[=VALUE])"),
+            None if e.is_empty() => {
+                return usage_error("--env \"\": the variable name is empty (NAME[=VALUE])")
+            }
             None => {
                 if let Ok(v) = std::env::var(e) {
                     env.push((e.clone(), v));

@@ -182,7 +182,14 @@ mod tests {
             assert_eq!(config(&none, &env(Some(off), None, None)), Ok(None), "{off:?}");
         }
         let all = config(&none, &env(Some("all"), None, None)).unwrap().unwrap();
-        assert_eq!(all, TraceConfig { format: TraceFormat::Text, filter: TraceFilter::ALL, destination: Destination::Stderr });
+        assert_eq!(
+            all,
+            TraceConfig {
+                format: TraceFormat::Text,
+                filter: TraceFilter::ALL,
+                destination: Destination::Stderr
+            }
+        );
     }
 
     #[test]
