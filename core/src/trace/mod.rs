@@ -7,7 +7,7 @@
 //!
 //! When no tracer is installed, the dispatcher tests one `Option` and takes the plain
 //! path: no clock reads, no allocation, nothing remembered about descriptors. A traced
-//! call goes through [`traced_call`], kept out of line so that the inlined fast path of
+//! call goes through `traced_call`, kept out of line so that the inlined fast path of
 //! each engine import stays as small as it was.
 
 mod decode;
