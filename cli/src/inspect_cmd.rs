@@ -1,7 +1,6 @@
 //! `wasibox inspect MODULE`.
 
 use clap::Args;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use wasibox_core::inspect::inspect as inspect_module;
 use wasibox_core::Version;
@@ -9,16 +8,18 @@ use wasibox_core::Version;
 /// Arguments of `wasibox inspect`.
 #[derive(Args, Debug)]
 pub struct InspectArgs {
-    /// The module (.wasm or .wat).
-    module: PathBuf,
+    /// The module (.wasm or .wat; `-` reads it from stdin).
+    module: String,
 }
 
 /// Print what the module imports from WASI and whether it would link. Exits 0 when it
-/// would, 1 when something would fail to link, 125 when it cannot be read.
+/// would, 1 when something would fail to link, 2 when the file cannot be read, 125 when
+/// it is not a module.
 pub fn inspect(args: InspectArgs) -> ExitCode {
     let wasm = match crate::load_module(&args.module) {
         Ok(w) => w,
-        Err(e) => {
+        Err(crate::LoadError::Read(e)) => return crate::errors::usage_error(e),
+        Err(crate::LoadError::Parse(e)) => {
             eprintln!("wasibox: {e}");
             return ExitCode::from(125);
         }
@@ -26,7 +27,7 @@ pub fn inspect(args: InspectArgs) -> ExitCode {
     let info = match inspect_module(&wasm) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("wasibox: {}: not a valid module: {e}", args.module.display());
+            eprintln!("wasibox: {}: not a valid module: {e}", args.module);
             return ExitCode::from(125);
         }
     };
@@ -41,7 +42,7 @@ pub fn inspect(args: InspectArgs) -> ExitCode {
         (true, true) => "both _start and _initialize (node:wasi refuses to start it)",
         (false, false) => "neither command nor reactor (no _start, no _initialize)",
     };
-    println!("module:  {}", args.module.display());
+    println!("module:  {}", args.module);
     println!("wasi:    {version}");
     println!("kind:    {kind}");
     println!(

@@ -1,11 +1,33 @@
 //! `wasibox run`.
 
+use crate::errors::usage_error;
 use clap::{Args, ValueEnum};
-use std::io::Write;
+use std::cell::Cell;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use wasibox_core::engine::{Outcome, RunError};
 use wasibox_core::{Limits, Platform, RightsPolicy, Tracer, Version, WasiBuilder};
+
+/// `wasibox run --help`'s footer.
+pub(crate) const RUN_EXAMPLES: &str = "\
+Examples:
+  wasibox run prog.wasm arg1 arg2                 arguments after the module go to the guest
+  wasibox run --dir . prog.wasm                   preopen the current directory as \".\"
+  wasibox run --dir /srv/data::/data --dir-ro ./etc::/etc prog.wasm
+  wasibox run --env HOME=/data --env TERM prog.wasm
+  wasibox run --backend mem --dir ./tree::/t --persist prog.wasm
+  wasibox run --trace prog.wasm                   every WASI call on stderr, strace-like
+  wasibox run --trace=t.jsonl --trace-format json --trace-filter path,fd_read prog.wasm
+
+Tracing from the environment (a flag wins over its variable):
+  WASIBOX_LOG=all | 1 | on        trace every call    (unset, empty, 0, off, none: no trace)
+  WASIBOX_LOG=fd,path,clock_time_get   only these families or functions
+  WASIBOX_LOG_FILE=FILE           write the trace to FILE instead of stderr
+  WASIBOX_LOG_FORMAT=text | json  one strace-like line, or one JSON object, per call
+Families: args (also env), clock, fd, path, poll, proc (also sched), random, sock.
+
+Exit status: the guest's exit code; 2 for a usage error; 125 if the module cannot be
+compiled or linked; 134 if the guest traps; 128+N if it raises signal N.";
 
 /// Which `Platform` serves the guest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -120,9 +142,8 @@ pub struct RunArgs {
     /// With --backend mem: most inodes the in-memory filesystem may hold (ENOSPC beyond).
     #[arg(long, value_name = "N")]
     mem_max_inodes: Option<u64>,
-    /// Log every WASI call (name, arguments, errno, duration) to stderr.
-    #[arg(long)]
-    trace: bool,
+    #[command(flatten)]
+    trace: crate::trace_out::TraceArgs,
     /// The module (.wasm or .wat), then the guest's arguments.
     #[arg(required = true, value_name = "MODULE [ARGS]...", num_args = 1..)]
     module_and_args: Vec<String>,
@@ -139,12 +160,23 @@ pub struct DirSpec {
     pub readonly: bool,
 }
 
-/// Parse `HOST[::GUEST]` as wasmtime's CLI spells it.
-pub fn parse_dir(spec: &str, readonly: bool) -> DirSpec {
-    match spec.split_once("::") {
-        Some((host, guest)) => DirSpec { host: host.into(), guest: guest.to_string(), readonly },
-        None => DirSpec { host: spec.into(), guest: spec.to_string(), readonly },
+/// Parse `HOST[::GUEST]` as wasmtime's CLI spells it, and check that HOST is a
+/// directory. `Err` is the user's mistake, in words.
+pub fn parse_dir(spec: &str, readonly: bool) -> Result<DirSpec, String> {
+    let flag = if readonly { "--dir-ro" } else { "--dir" };
+    let (host, guest) = spec.split_once("::").unwrap_or((spec, spec));
+    if host.is_empty() {
+        return Err(format!("{flag} {spec:?}: the host directory is empty (HOST[::GUEST])"));
     }
+    if guest.is_empty() {
+        return Err(format!("{flag} {spec:?}: the guest path after \"::\" is empty"));
+    }
+    match std::fs::metadata(host) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => return Err(format!("{flag} {spec:?}: {host} is not a directory")),
+        Err(e) => return Err(format!("{flag} {spec:?}: {host}: {}", crate::errors::io_text(&e))),
+    }
+    Ok(DirSpec { host: host.into(), guest: guest.to_string(), readonly })
 }
 
 /// Exit status when the module cannot be loaded, linked or started.
@@ -165,7 +197,8 @@ pub(crate) struct Common {
     version: Option<Version>,
     policy: RightsPolicy,
     limits: Limits,
-    trace: bool,
+    /// The tracer, taken by the run that installs it.
+    trace: Cell<Option<Box<dyn Tracer>>>,
     engine: EngineArg,
     cache_dir: Option<PathBuf>,
 }
@@ -187,10 +220,26 @@ impl Common {
 /// `wasibox run`.
 pub fn run(args: RunArgs) -> ExitCode {
     let mut it = args.module_and_args.iter();
-    let Some(module) = it.next() else { return fail("no module given") };
-    let wasm = match crate::load_module(module.as_ref()) {
+    let Some(module) = it.next() else { return usage_error("no module given") };
+    let trace = match crate::trace_out::config(&args.trace, &crate::trace_out::TraceEnv::from_process()) {
+        Ok(config) => config,
+        Err(e) => return usage_error(e),
+    };
+    if args.backend != Backend::Mem {
+        let mem_only = [
+            ("--persist", args.persist),
+            ("--seed", args.seed.is_some()),
+            ("--mem-max-bytes", args.mem_max_bytes.is_some()),
+            ("--mem-max-inodes", args.mem_max_inodes.is_some()),
+        ];
+        if let Some((flag, _)) = mem_only.iter().find(|(_, given)| *given) {
+            return usage_error(format!("{flag} needs --backend mem"));
+        }
+    }
+    let wasm = match crate::load_module(module) {
         Ok(w) => w,
-        Err(e) => return fail(e),
+        Err(crate::LoadError::Read(e)) => return usage_error(e),
+        Err(crate::LoadError::Parse(e)) => return fail(e),
     };
     let mut env: Vec<(String, String)> = Vec::new();
     if args.inherit_env {
@@ -198,7 +247,13 @@ pub fn run(args: RunArgs) -> ExitCode {
     }
     for e in &args.envs {
         match e.split_once('=') {
+            Some(("", _)) => {
+                return usage_error(format!("--env {e:?}: the variable name is empty (NAME[=VALUE])"))
+            }
             Some((k, v)) => env.push((k.to_string(), v.to_string())),
+            None if e.is_empty() => {
+                return usage_error("--env \"\": the variable name is empty (NAME[=VALUE])")
+            }
             None => {
                 if let Ok(v) = std::env::var(e) {
                     env.push((e.clone(), v));
@@ -233,29 +288,38 @@ pub fn run(args: RunArgs) -> ExitCode {
             RightsArg::Enforce => RightsPolicy::Enforce,
         },
         limits,
-        trace: args.trace,
+        trace: Cell::new(None),
         engine: args.engine,
         cache_dir: if args.no_cache { None } else { cache_dir() },
     };
-    let dirs: Vec<DirSpec> = args
+    let dirs: Vec<DirSpec> = match args
         .dirs
         .iter()
         .map(|d| parse_dir(d, false))
         .chain(args.dirs_ro.iter().map(|d| parse_dir(d, true)))
-        .collect();
+        .collect()
+    {
+        Ok(dirs) => dirs,
+        Err(e) => return usage_error(e),
+    };
+    // Last of the checks: creating the trace file is the first thing that leaves a trace.
+    match trace.map(|config| config.tracer()).transpose() {
+        Ok(tracer) => common.trace.set(tracer),
+        Err(e) => return usage_error(e),
+    }
     match args.backend {
         #[cfg(unix)]
         Backend::Posix => crate::run_cmd::posix::run(&common, &dirs, &args.tcp_listen),
         #[cfg(windows)]
         Backend::Windows => {
             if !args.tcp_listen.is_empty() {
-                return fail("--tcplisten needs the posix backend");
+                return usage_error("--tcplisten needs the posix backend");
             }
             crate::run_cmd::windows::run(&common, &dirs)
         }
         Backend::Mem => {
             if !args.tcp_listen.is_empty() {
-                return fail("--tcplisten needs the posix backend");
+                return usage_error("--tcplisten needs the posix backend");
             }
             crate::run_cmd::mem::run(
                 &common,
@@ -281,35 +345,14 @@ fn cache_dir() -> Option<PathBuf> {
         .map(|h| PathBuf::from(h).join(".cache").join("wasibox"))
 }
 
-/// A tracer that prints one line per call to stderr.
-fn stderr_tracer() -> Box<dyn Tracer> {
-    Box::new(|e: &wasibox_core::TraceEvent<'_>| {
-        let args: Vec<String> = e.args.iter().map(|a| format!("{a:#x}")).collect();
-        let result = match e.errno {
-            Some(errno) if errno.0 == 0 => "ok".to_string(),
-            Some(errno) => format!("{errno:?}"),
-            None => "exit".to_string(),
-        };
-        let _ = writeln!(
-            std::io::stderr(),
-            "[wasi] {}::{}({}) = {} ({} ns)",
-            e.version.module(),
-            e.func.name(),
-            args.join(", "),
-            result,
-            e.elapsed_ns
-        );
-    })
-}
-
 /// Run `wasm` with `ctx` and turn the outcome into the process's exit status.
 fn execute<P: Platform + 'static>(
     common: &Common,
     mut ctx: wasibox_core::WasiCtx<P>,
     after: impl FnOnce(&mut wasibox_core::WasiCtx<P>),
 ) -> ExitCode {
-    if common.trace {
-        ctx.set_tracer(Some(stderr_tracer()));
+    if let Some(tracer) = common.trace.take() {
+        ctx.set_tracer(Some(tracer));
     }
     let result = match common.engine {
         EngineArg::Wasmi => {
@@ -344,7 +387,7 @@ fn execute<P: Platform + 'static>(
 #[cfg(unix)]
 pub(crate) mod posix {
     //! The posix backend: real directories, the process's stdio.
-    use super::{execute, fail, Common, DirSpec};
+    use super::{execute, fail, usage_error, Common, DirSpec};
     use std::process::ExitCode;
     use wasibox_posix::{PosixHandle, PosixPlatform};
 
@@ -370,17 +413,17 @@ pub(crate) mod posix {
             };
             match h {
                 Ok(h) => b = b.preopen(d.guest.clone(), h),
-                Err(e) => return fail(format!("cannot open directory {}: {e}", d.host.display())),
+                Err(e) => return usage_error(format!("cannot open directory {}: {e}", d.host.display())),
             }
         }
         for addr in tcp {
             let parsed = match std::net::ToSocketAddrs::to_socket_addrs(addr.as_str()).map(|mut a| a.next()) {
                 Ok(Some(a)) => a,
-                _ => return fail(format!("cannot resolve --tcplisten {addr}")),
+                _ => return usage_error(format!("--tcplisten {addr:?}: not an address (HOST:PORT)")),
             };
             match PosixHandle::tcp_listener(parsed) {
                 Ok(h) => b = b.socket(h),
-                Err(e) => return fail(format!("cannot listen on {addr}: {e}")),
+                Err(e) => return usage_error(format!("--tcplisten {addr:?}: cannot listen: {e}")),
             }
         }
         match b.build() {
@@ -396,7 +439,7 @@ pub(crate) mod mem;
 pub(crate) mod windows {
     //! The windows backend: real directories, the process's stdio (consoles, pipes or
     //! files).
-    use super::{execute, fail, Common, DirSpec};
+    use super::{execute, fail, usage_error, Common, DirSpec};
     use std::process::ExitCode;
     use wasibox_windows::{WindowsHandle, WindowsPlatform};
 
@@ -422,7 +465,7 @@ pub(crate) mod windows {
             };
             match h {
                 Ok(h) => b = b.preopen(d.guest.clone(), h),
-                Err(e) => return fail(format!("cannot open directory {}: {e}", d.host.display())),
+                Err(e) => return usage_error(format!("cannot open directory {}: {e}", d.host.display())),
             }
         }
         match b.build() {

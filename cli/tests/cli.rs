@@ -57,7 +57,8 @@ fn exit_codes_traps_and_link_errors() {
     let out = wasibox(&["inspect", &bad]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("would fail"));
-    assert_eq!(wasibox(&["run", "/nonexistent.wasm"]).status.code(), Some(125));
+    // A module that cannot be read is a usage error (2), not a load error.
+    assert_eq!(wasibox(&["run", "/nonexistent.wasm"]).status.code(), Some(2));
 }
 
 #[test]

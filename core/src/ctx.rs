@@ -130,7 +130,10 @@ impl<P: Platform> WasiCtx<P> {
         self.started
     }
 
-    /// Install (or remove) a tracer that sees every call.
+    /// Install (or remove) a tracer that sees every call (see [`crate::trace`]). Install
+    /// it before the guest runs: descriptors the guest opened earlier have no path in
+    /// the trace (only preopens always have theirs). `None` makes calls untraced again,
+    /// at the cost of one test each.
     pub fn set_tracer(&mut self, tracer: Option<Box<dyn Tracer>>) {
         self.tracer = tracer;
     }
@@ -294,6 +297,7 @@ impl<P: Platform> WasiBuilder<P> {
             let mut e = FdEntry::new(h, base, inheriting, true, ft != Filetype::Directory);
             e.filetype = Some(ft);
             if ft == Filetype::Directory {
+                e.display = Some(alloc::sync::Arc::from(guest.as_str()));
                 e.preopen = Some(guest.into_boxed_str());
             }
             fds.insert_at(fd, e)?;

@@ -2,11 +2,10 @@
 //! versions, and [`call`], which runs any function from raw wasm arguments. Engines
 //! register one host function per entry of [`wasi_functions!`](crate::wasi_functions) and route it here.
 
-use crate::abi::{ClockId, Errno, Version};
+use crate::abi::{Errno, Version};
 use crate::ctx::{Exit, WasiCtx};
 use crate::memory::GuestMemory;
 use crate::platform::Platform;
-use crate::trace::TraceEvent;
 
 /// Invoke `$callback!` with the whole WASI function table, one entry per function:
 /// `name Variant availability ret (param: type, ...);` where availability is `both` or
@@ -147,7 +146,9 @@ macro_rules! define_func {
         /// exited. `ENOSYS` if `func` is not in `version` or the argument count is wrong.
         ///
         /// Always inlined: each engine import calls it with a constant `func`, so the
-        /// match folds to that one function and the arguments stay in registers.
+        /// match folds to that one function and the arguments stay in registers. With no
+        /// tracer installed, tracing costs this one test; a traced call takes the cold
+        /// path in [`crate::trace`].
         #[inline(always)]
         pub fn call<P: Platform, M: GuestMemory + ?Sized>(
             ctx: &mut WasiCtx<P>,
@@ -159,7 +160,26 @@ macro_rules! define_func {
             if !func.available_in(version) || args.len() != func.params().len() {
                 return Ok(Errno::NOSYS);
             }
-            let start = if ctx.tracer.is_some() { ctx.platform.clock_time(ClockId::Monotonic, 0).unwrap_or(0) } else { 0 };
+            if ctx.tracer.is_some() {
+                return crate::trace::traced_call(ctx, mem, version, func, args);
+            }
+            let errno = run(ctx, mem, version, func, args);
+            match ctx.exit {
+                Some(exit) => Err(exit),
+                None => Ok(errno),
+            }
+        }
+
+        /// Run `func` (already checked against `version` and the argument count) and
+        /// return its errno; how the guest exited, if it did, is left in `ctx.exit`.
+        #[inline(always)]
+        pub(crate) fn run<P: Platform, M: GuestMemory + ?Sized>(
+            ctx: &mut WasiCtx<P>,
+            mem: &mut M,
+            version: Version,
+            func: Func,
+            args: &[u64],
+        ) -> Errno {
             let result = match func {
                 $(Func::$variant => {
                     let mut _it = args.iter().copied();
@@ -167,23 +187,9 @@ macro_rules! define_func {
                     ctx.$name(mem, version, $($p),*)
                 })*
             };
-            let errno = match result { Ok(()) => Errno::SUCCESS, Err(e) => e };
-            if ctx.tracer.is_some() {
-                let end = ctx.platform.clock_time(ClockId::Monotonic, 0).unwrap_or(0);
-                let exited = ctx.exit.is_some();
-                if let Some(t) = ctx.tracer.as_mut() {
-                    t.trace(&TraceEvent {
-                        func,
-                        version,
-                        args,
-                        errno: if exited { None } else { Some(errno) },
-                        elapsed_ns: end.saturating_sub(start),
-                    });
-                }
-            }
-            match ctx.exit {
-                Some(exit) => Err(exit),
-                None => Ok(errno),
+            match result {
+                Ok(()) => Errno::SUCCESS,
+                Err(e) => e,
             }
         }
     };

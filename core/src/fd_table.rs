@@ -4,6 +4,7 @@
 
 use crate::abi::{Errno, Fd, Filetype, Result, Rights};
 use alloc::boxed::Box;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// How rights are enforced; chosen by the host.
@@ -40,6 +41,12 @@ pub struct FdEntry<H> {
     pub narrowed: bool,
     /// For a preopened directory: its guest path (`fd_prestat_dir_name`).
     pub preopen: Option<Box<str>>,
+    /// The path this descriptor was opened at, for traces (`3</data>`): the guest path
+    /// of a preopen, or the directory's path joined with the path given to `path_open`.
+    /// Kept only while a tracer is installed (the preopens always have theirs), so that
+    /// `path_open` pays nothing for it otherwise. Shared, so that a trace event takes it
+    /// without allocating.
+    pub display: Option<Arc<str>>,
 }
 
 impl<H> FdEntry<H> {
@@ -54,6 +61,7 @@ impl<H> FdEntry<H> {
             writable,
             narrowed: false,
             preopen: None,
+            display: None,
         }
     }
 }

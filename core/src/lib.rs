@@ -33,4 +33,4 @@ pub use dispatch::{call, Func};
 pub use fd_table::RightsPolicy;
 pub use memory::GuestMemory;
 pub use platform::{Deadline, DirEntry, OpenOptions, Platform, PollFd};
-pub use trace::{TraceEvent, Tracer};
+pub use trace::{Family, Filtered, TraceEvent, TraceFilter, Tracer};

@@ -42,7 +42,7 @@ pub(crate) fn run(common: &Common, dirs: &[DirSpec], opts: &MemOptions) -> ExitC
             return fail(format!("cannot create {at} in memory: {e:?}"));
         }
         if let Err(e) = fs.load_host_dir(&d.host, &at) {
-            return fail(format!("cannot load directory {}: {e}", d.host.display()));
+            return crate::errors::usage_error(format!("cannot load directory {}: {e}", d.host.display()));
         }
         mounts.push((at, d));
     }

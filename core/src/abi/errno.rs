@@ -23,6 +23,14 @@ macro_rules! errnos {
                     _ => None,
                 }
             }
+            /// What the errno means, in a few words (`"No such file or directory."`), or
+            /// `None` if unknown.
+            pub const fn description(self) -> Option<&'static str> {
+                match self.0 {
+                    $($val => Some($text),)*
+                    _ => None,
+                }
+            }
             /// All errno values the ABI defines, in numeric order.
             pub const ALL: &'static [Errno] = &[$(Errno::$name),*];
         }

@@ -291,6 +291,10 @@ impl<P: Platform> WasiCtx<P> {
                 entry.inheriting &= app_inh;
             }
         }
+        if self.tracer.is_some() {
+            let dir = self.fds.get(fd).ok().and_then(|e| e.display.as_deref());
+            entry.display = dir.map(|dir| crate::trace::join_display(dir, path));
+        }
         let new_fd = self.fds.insert(entry)?;
         if let Err(e) = mem.write_u32(opened_fd, new_fd) {
             if let Ok(entry) = self.fds.remove(new_fd) {
