@@ -159,7 +159,10 @@ macro_rules! define_func {
             if !func.available_in(version) || args.len() != func.params().len() {
                 return Ok(Errno::NOSYS);
             }
-            let start = if ctx.tracer.is_some() { ctx.platform.clock_time(ClockId::Monotonic, 0).unwrap_or(0) } else { 0 };
+            let start = match ctx.tracer.as_mut() {
+                Some(t) => t.now().unwrap_or_else(|| ctx.platform.clock_time(ClockId::Monotonic, 0).unwrap_or(0)),
+                None => 0,
+            };
             let result = match func {
                 $(Func::$variant => {
                     let mut _it = args.iter().copied();
@@ -168,18 +171,18 @@ macro_rules! define_func {
                 })*
             };
             let errno = match result { Ok(()) => Errno::SUCCESS, Err(e) => e };
-            if ctx.tracer.is_some() {
-                let end = ctx.platform.clock_time(ClockId::Monotonic, 0).unwrap_or(0);
-                let exited = ctx.exit.is_some();
-                if let Some(t) = ctx.tracer.as_mut() {
-                    t.trace(&TraceEvent {
-                        func,
-                        version,
-                        args,
-                        errno: if exited { None } else { Some(errno) },
-                        elapsed_ns: end.saturating_sub(start),
-                    });
-                }
+            if ctx.exit.is_none() {
+                ctx.exit = ctx.platform.exit_requested();
+            }
+            if let Some(t) = ctx.tracer.as_mut() {
+                let end = t.now().unwrap_or_else(|| ctx.platform.clock_time(ClockId::Monotonic, 0).unwrap_or(0));
+                t.trace(&TraceEvent {
+                    func,
+                    version,
+                    args,
+                    errno: if ctx.exit.is_some() { None } else { Some(errno) },
+                    elapsed_ns: end.saturating_sub(start),
+                });
             }
             match ctx.exit {
                 Some(exit) => Err(exit),

@@ -24,6 +24,14 @@ pub struct TraceEvent<'a> {
 pub trait Tracer: Send {
     /// Called after each call.
     fn trace(&mut self, event: &TraceEvent<'_>);
+
+    /// The time, in nanoseconds on a clock of the tracer's choosing, to time calls with.
+    /// `None` (the default): the platform's monotonic clock. A tracer that must not
+    /// touch the guest's world returns its own: reading the platform's clock is an input
+    /// of the run, which moves a virtual clock and lands in a recording.
+    fn now(&mut self) -> Option<u64> {
+        None
+    }
 }
 
 impl<F: FnMut(&TraceEvent<'_>) + Send> Tracer for F {
