@@ -12,9 +12,9 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 use spin::Mutex;
-use wasibox_core::replay::{SeededRandom, VirtualClock};
 use wasibox_core::abi::{Advice, ClockId, Errno, FdFlags, Filestat, Filetype, SetTime, Whence};
 use wasibox_core::platform::{Deadline, DirEntry, OpenOptions, PollFd};
+use wasibox_core::replay::{SeededRandom, VirtualClock};
 use wasibox_core::{Platform, Result};
 
 /// Largest file offset and size (tmpfs: `MAX_LFS_FILESIZE`, i.e. `i64::MAX`).

@@ -21,7 +21,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run a WASI command module (.wasm or .wat).
-    Run(run_cmd::RunArgs),
+    Run(Box<run_cmd::RunArgs>),
     /// Show a module's WASI imports, version, kind, and anything that would fail to link.
     Inspect(inspect_cmd::InspectArgs),
 }
@@ -29,7 +29,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run(args) => run_cmd::run(args),
+        Command::Run(args) => run_cmd::run(*args),
         Command::Inspect(args) => inspect_cmd::inspect(args),
     }
 }

@@ -421,7 +421,8 @@ pub(crate) fn run_guest<P: Platform + 'static>(
         EngineArg::Wasmtime => {
             let engine = wasmtime::Engine::default();
             let cache = common.cache_dir.as_deref();
-            let (result, store) = wasibox_core::engine::wasmtime::run_command(&engine, &common.wasm, ctx, cache);
+            let (result, store) =
+                wasibox_core::engine::wasmtime::run_command(&engine, &common.wasm, ctx, cache);
             (result, store.into_data())
         }
     }

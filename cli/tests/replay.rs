@@ -81,7 +81,8 @@ fn a_recorded_run_replays_byte_for_byte_without_the_host() {
     let log_s = log.to_str().unwrap();
     let g = guest();
     // Recorded over the real host (real clocks, real random bytes), traced.
-    let rec = wasibox(&["run", "--trace", "--dir", &dir, "--record", log_s, &g, "one", "two"], b"typed input\n");
+    let rec =
+        wasibox(&["run", "--trace", "--dir", &dir, "--record", log_s, &g, "one", "two"], b"typed input\n");
     assert_eq!(rec.status.code(), Some(12), "{}", stderr(&rec));
     assert!(stderr(&rec).contains("[wasi] wasi_snapshot_preview1::random_get("));
     let rec_stderr: String = stderr(&rec).lines().filter(|l| !l.starts_with("[wasi]")).collect();
@@ -99,7 +100,8 @@ fn a_recorded_run_replays_byte_for_byte_without_the_host() {
     let log2 = tmp.path().join("mem.wbr");
     std::fs::create_dir(&data).unwrap();
     std::fs::write(data.join("input.txt"), "mem copy\n").unwrap();
-    let rec = wasibox(&["run", "--backend", "mem", "--dir", &dir, "--record", log2.to_str().unwrap(), &g], b"x");
+    let rec =
+        wasibox(&["run", "--backend", "mem", "--dir", &dir, "--record", log2.to_str().unwrap(), &g], b"x");
     assert_eq!(rec.status.code(), Some(1), "{}", stderr(&rec));
     std::fs::remove_dir_all(&data).unwrap();
     let rep = wasibox(&["run", "--replay", log2.to_str().unwrap(), &g], b"");

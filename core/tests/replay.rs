@@ -91,7 +91,10 @@ fn script<P: Platform>(
     t.push(format!("readlink {:?} {:?}", p.readlink_at(root, "link"), p.readlink_at(root, "d")));
     t.push(format!("link {:?}", p.link_at(root, "input.txt", root, "hard")));
     t.push(format!("rename {:?}", p.rename_at(root, "hard", root, "renamed")));
-    t.push(format!("set_times_at {:?}", p.set_times_at(root, "renamed", SetTime::Now, SetTime::At(9), false)));
+    t.push(format!(
+        "set_times_at {:?}",
+        p.set_times_at(root, "renamed", SetTime::Now, SetTime::At(9), false)
+    ));
     t.push(format!("unlink {:?} rmdir {:?}", p.unlink_at(root, "renamed"), p.rmdir_at(root, "d")));
     let dir_opts = OpenOptions { read: true, directory: true, ..OpenOptions::default() };
     if let Ok(mut d) = p.open_at(root, ".", &dir_opts) {
@@ -111,7 +114,11 @@ fn script<P: Platform>(
         t.push(format!("close dir {:?}", p.close(d)));
     }
     t.push(format!("clock_res {:?}", p.clock_res(ClockId::Monotonic)));
-    t.push(format!("clock {:?} {:?}", p.clock_time(ClockId::Realtime, 0), p.clock_time(ClockId::Monotonic, 1)));
+    t.push(format!(
+        "clock {:?} {:?}",
+        p.clock_time(ClockId::Realtime, 0),
+        p.clock_time(ClockId::Monotonic, 1)
+    ));
     let mut r = [0u8; 13];
     t.push(format!("random {:?} {r:?}", p.random(&mut r)));
     t.push(format!("yield {:?}", p.sched_yield()));

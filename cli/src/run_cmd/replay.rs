@@ -147,13 +147,18 @@ pub(crate) fn replay(
     for (id, fd) in [(setup.stdio[1], 1), (setup.stdio[2], 2)] {
         if let Some(id) = id {
             replayer.set_output(id, move |b| {
-                let _ = if fd == 1 { write_flushed(std::io::stdout().lock(), b) } else { write_flushed(std::io::stderr().lock(), b) };
+                let _ = if fd == 1 {
+                    write_flushed(std::io::stdout().lock(), b)
+                } else {
+                    write_flushed(std::io::stderr().lock(), b)
+                };
             });
         }
     }
     let handle = |id: u32| replayer.handle(id);
     let stdio = setup.stdio.map(|id| id.and_then(handle));
-    let preopens: Option<Vec<_>> = setup.preopens.iter().map(|(g, id)| handle(*id).map(|h| (g.clone(), h))).collect();
+    let preopens: Option<Vec<_>> =
+        setup.preopens.iter().map(|(g, id)| handle(*id).map(|h| (g.clone(), h))).collect();
     let sockets: Option<Vec<_>> = setup.sockets.iter().map(|id| handle(*id)).collect();
     let (Some(preopens), Some(sockets)) = (preopens, sockets) else {
         return fail(format!("{} names a handle it never adopted", log.display()));

@@ -135,7 +135,12 @@ impl<P: Platform> Platform for Deterministic<P> {
     fn set_times(&self, h: &P::Handle, atim: SetTime, mtim: SetTime) -> Result<()> {
         self.inner.set_times(h, self.virtual_now(atim), self.virtual_now(mtim))
     }
-    fn readdir(&self, h: &mut P::Handle, cookie: u64, sink: &mut dyn FnMut(&DirEntry<'_>) -> bool) -> Result<()> {
+    fn readdir(
+        &self,
+        h: &mut P::Handle,
+        cookie: u64,
+        sink: &mut dyn FnMut(&DirEntry<'_>) -> bool,
+    ) -> Result<()> {
         self.inner.readdir(h, cookie, sink)
     }
     fn open_at(&self, dir: &P::Handle, name: &str, opts: &OpenOptions) -> Result<P::Handle> {
@@ -168,7 +173,14 @@ impl<P: Platform> Platform for Deterministic<P> {
     fn symlink_at(&self, target: &str, dir: &P::Handle, name: &str) -> Result<()> {
         self.inner.symlink_at(target, dir, name)
     }
-    fn set_times_at(&self, dir: &P::Handle, name: &str, atim: SetTime, mtim: SetTime, follow: bool) -> Result<()> {
+    fn set_times_at(
+        &self,
+        dir: &P::Handle,
+        name: &str,
+        atim: SetTime,
+        mtim: SetTime,
+        follow: bool,
+    ) -> Result<()> {
         self.inner.set_times_at(dir, name, self.virtual_now(atim), self.virtual_now(mtim), follow)
     }
 
@@ -212,7 +224,12 @@ impl<P: Platform> Platform for Deterministic<P> {
     fn sock_accept(&self, h: &P::Handle, flags: FdFlags) -> Result<P::Handle> {
         self.inner.sock_accept(h, flags)
     }
-    fn sock_recv(&self, h: &mut P::Handle, bufs: &mut [&mut [u8]], flags: RiFlags) -> Result<(usize, RoFlags)> {
+    fn sock_recv(
+        &self,
+        h: &mut P::Handle,
+        bufs: &mut [&mut [u8]],
+        flags: RiFlags,
+    ) -> Result<(usize, RoFlags)> {
         self.inner.sock_recv(h, bufs, flags)
     }
     fn sock_send(&self, h: &mut P::Handle, bufs: &[&[u8]]) -> Result<usize> {

@@ -171,7 +171,7 @@ pub fn describe(method: Method, inputs: &[u8]) -> String {
 }
 
 /// Everything a replay needs to rebuild the run: the header of a log.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RunSetup {
     /// FNV-1a digest of the module's bytes (as the engine received them).
     pub module_digest: u64,
@@ -198,25 +198,6 @@ pub struct RunSetup {
     pub handles: u32,
     /// Free text about the recording host (tool, backend, options), for people.
     pub note: String,
-}
-
-impl Default for RunSetup {
-    fn default() -> Self {
-        RunSetup {
-            module_digest: 0,
-            module_len: 0,
-            version: None,
-            policy: RightsPolicy::default(),
-            limits: Limits::default(),
-            args: Vec::new(),
-            env: Vec::new(),
-            stdio: [None; 3],
-            preopens: Vec::new(),
-            sockets: Vec::new(),
-            handles: 0,
-            note: String::new(),
-        }
-    }
 }
 
 impl RunSetup {

@@ -226,7 +226,12 @@ impl<P: Platform> Recorder<P> {
         r
     }
 
-    fn log_stat(&self, method: Method, inputs: impl FnOnce(&mut Encoder<'_>), r: Result<Filestat>) -> Result<Filestat> {
+    fn log_stat(
+        &self,
+        method: Method,
+        inputs: impl FnOnce(&mut Encoder<'_>),
+        r: Result<Filestat>,
+    ) -> Result<Filestat> {
         self.log(method, inputs, |e, _| match &r {
             Ok(s) => inputs::filestat(e, s),
             Err(er) => e.errno(*er),
@@ -490,7 +495,12 @@ impl<P: Platform> Platform for Recorder<P> {
         )
     }
 
-    fn open_beneath(&self, dir: &Self::Handle, path: &str, opts: &OpenOptions) -> Option<Result<Self::Handle>> {
+    fn open_beneath(
+        &self,
+        dir: &Self::Handle,
+        path: &str,
+        opts: &OpenOptions,
+    ) -> Option<Result<Self::Handle>> {
         let r = self.inner.open_beneath(&dir.inner, path, opts);
         let inputs = |e: &mut Encoder<'_>| {
             e.handle(dir.id);
@@ -672,7 +682,12 @@ impl<P: Platform> Platform for Recorder<P> {
         )
     }
 
-    fn sock_recv(&self, h: &mut Self::Handle, bufs: &mut [&mut [u8]], flags: RiFlags) -> Result<(usize, RoFlags)> {
+    fn sock_recv(
+        &self,
+        h: &mut Self::Handle,
+        bufs: &mut [&mut [u8]],
+        flags: RiFlags,
+    ) -> Result<(usize, RoFlags)> {
         let cap = inputs::capacity(bufs);
         let r = self.inner.sock_recv(&mut h.inner, bufs, flags);
         self.log(

@@ -53,7 +53,11 @@ pub struct Divergence {
 
 impl fmt::Display for Divergence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "after {} matching calls, the recording has {}; the replayed run made {}", self.call, self.expected, self.actual)
+        write!(
+            f,
+            "after {} matching calls, the recording has {}; the replayed run made {}",
+            self.call, self.expected, self.actual
+        )
     }
 }
 
@@ -161,10 +165,14 @@ impl Replayer {
         let expected = match next_record(&mut d) {
             Err(_) if rest.is_empty() => String::from("no end record: the recording was cut short"),
             Err(c) => corrupt_text(c, st.pos),
-            Ok(rec) if rec.method != Method::End => format!("another call, {}", describe(rec.method, rec.inputs)),
+            Ok(rec) if rec.method != Method::End => {
+                format!("another call, {}", describe(rec.method, rec.inputs))
+            }
             Ok(rec) => match decode_end(&mut Decoder::new(rec.outputs)) {
                 Err(c) => corrupt_text(c, st.pos),
-                Ok(_) if !d.is_empty() => corrupt_text(Corrupt { at: d.pos(), what: "bytes after the end record" }, st.pos),
+                Ok(_) if !d.is_empty() => {
+                    corrupt_text(Corrupt { at: d.pos(), what: "bytes after the end record" }, st.pos)
+                }
                 Ok(recorded) if same_end(&recorded, end) => return Ok(()),
                 Ok(recorded) => format!("the run ending with {}", show_end(&recorded)),
             },
@@ -262,10 +270,16 @@ impl Replayer {
     }
 
     fn serve_open(&self, method: Method, inputs: impl FnOnce(&mut Encoder<'_>)) -> Result<ReplayHandle> {
-        self.serve(method, inputs, |d, next| opened(d, next))
+        self.serve(method, inputs, opened)
     }
 
-    fn serve_written(&self, method: Method, id: u32, bufs: &[&[u8]], inputs: impl FnOnce(&mut Encoder<'_>)) -> Result<usize> {
+    fn serve_written(
+        &self,
+        method: Method,
+        id: u32,
+        bufs: &[&[u8]],
+        inputs: impl FnOnce(&mut Encoder<'_>),
+    ) -> Result<usize> {
         let total: usize = bufs.iter().map(|b| b.len()).fold(0, usize::saturating_add);
         let n = self.serve(method, inputs, |d, _| {
             if let Some(e) = d.errno()? {
@@ -281,7 +295,12 @@ impl Replayer {
         Ok(n)
     }
 
-    fn serve_read(&self, method: Method, bufs: &mut [&mut [u8]], inputs: impl FnOnce(&mut Encoder<'_>)) -> Result<usize> {
+    fn serve_read(
+        &self,
+        method: Method,
+        bufs: &mut [&mut [u8]],
+        inputs: impl FnOnce(&mut Encoder<'_>),
+    ) -> Result<usize> {
         self.serve(method, inputs, |d, _| {
             if let Some(e) = d.errno()? {
                 return Ok(Err(e));
@@ -381,12 +400,16 @@ impl Platform for Replayer {
     type Handle = ReplayHandle;
 
     fn filetype(&self, h: &ReplayHandle) -> Result<Filetype> {
-        self.serve(Method::Filetype, |e| e.handle(h.id), |d, _| {
-            Ok(match d.errno()? {
-                Some(e) => Err(e),
-                None => Ok(filetype(d)?),
-            })
-        })
+        self.serve(
+            Method::Filetype,
+            |e| e.handle(h.id),
+            |d, _| {
+                Ok(match d.errno()? {
+                    Some(e) => Err(e),
+                    None => Ok(filetype(d)?),
+                })
+            },
+        )
     }
 
     fn fdflags(&self, h: &ReplayHandle) -> Result<FdFlags> {
@@ -489,7 +512,12 @@ impl Platform for Replayer {
         })
     }
 
-    fn readdir(&self, h: &mut ReplayHandle, cookie: u64, sink: &mut dyn FnMut(&DirEntry<'_>) -> bool) -> Result<()> {
+    fn readdir(
+        &self,
+        h: &mut ReplayHandle,
+        cookie: u64,
+        sink: &mut dyn FnMut(&DirEntry<'_>) -> bool,
+    ) -> Result<()> {
         self.serve(
             Method::Readdir,
             |e| {
@@ -528,7 +556,12 @@ impl Platform for Replayer {
         })
     }
 
-    fn open_beneath(&self, dir: &ReplayHandle, path: &str, opts: &OpenOptions) -> Option<Result<ReplayHandle>> {
+    fn open_beneath(
+        &self,
+        dir: &ReplayHandle,
+        path: &str,
+        opts: &OpenOptions,
+    ) -> Option<Result<ReplayHandle>> {
         let r = self.serve(
             Method::OpenBeneath,
             |e| {
@@ -603,7 +636,14 @@ impl Platform for Replayer {
         })
     }
 
-    fn set_times_at(&self, dir: &ReplayHandle, name: &str, atim: SetTime, mtim: SetTime, follow: bool) -> Result<()> {
+    fn set_times_at(
+        &self,
+        dir: &ReplayHandle,
+        name: &str,
+        atim: SetTime,
+        mtim: SetTime,
+        follow: bool,
+    ) -> Result<()> {
         self.serve_unit(Method::SetTimesAt, |e| {
             dir_name(e, dir.id, name);
             inputs::set_time(e, atim);
@@ -681,7 +721,12 @@ impl Platform for Replayer {
         })
     }
 
-    fn sock_recv(&self, h: &mut ReplayHandle, bufs: &mut [&mut [u8]], flags: RiFlags) -> Result<(usize, RoFlags)> {
+    fn sock_recv(
+        &self,
+        h: &mut ReplayHandle,
+        bufs: &mut [&mut [u8]],
+        flags: RiFlags,
+    ) -> Result<(usize, RoFlags)> {
         let cap = inputs::capacity(bufs);
         self.serve(
             Method::SockRecv,
