@@ -134,7 +134,7 @@ fn a_replay_reports_the_first_divergence() {
     let rep = wasibox(&["run", "--replay", log_s, &g, "other"], b"");
     assert_eq!(rep.status.code(), Some(121));
     let err = stderr(&rep);
-    assert!(err.contains("the recording has write(h: handle 1, len: "), "{err}");
+    assert!(err.contains("the recording has write(h: handle 1 (stdout), len: "), "{err}");
     assert!(!err.contains("is not the module"), "{err}");
     assert_eq!(rep.stdout, rec.stdout[..168], "what came before the divergence was shown");
 }

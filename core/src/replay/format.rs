@@ -18,7 +18,7 @@
 //! alone for a failure; for reads, the bytes). The last record of a complete log is
 //! `end`, whose outputs are how the run ended. Per method, see [`Method`].
 
-use super::codec::{put_varint, Corrupt, Decoded, Decoder, Encoder};
+use super::codec::{put_varint, Corrupt, Decoded, Decoder, Encoder, Value};
 use crate::abi::Version;
 use crate::ctx::Limits;
 use crate::engine::{Outcome, RunError};
@@ -141,6 +141,12 @@ methods! {
 /// `name(param: value, ...)` for a record's inputs, for reports. Values past the named
 /// parameters (poll's fds) follow unnamed; a corrupt blob is described as such.
 pub fn describe(method: Method, inputs: &[u8]) -> String {
+    describe_labeled(method, inputs, None)
+}
+
+/// [`describe`], with the host handles of `setup` named (`handle 1 (stdout)`,
+/// `handle 3 (/data)`).
+pub fn describe_labeled(method: Method, inputs: &[u8], setup: Option<&RunSetup>) -> String {
     let mut out = String::new();
     out.push_str(method.name());
     out.push('(');
@@ -159,6 +165,11 @@ pub fn describe(method: Method, inputs: &[u8]) -> String {
         match d.value() {
             Ok(v) => {
                 let _ = write!(out, "{v}");
+                if let (Value::Handle(id), Some(s)) = (v, setup) {
+                    if let Some(label) = s.label(id) {
+                        let _ = write!(out, " ({label})");
+                    }
+                }
             }
             Err(e) => {
                 let _ = write!(out, "<corrupt: {e}>");
@@ -201,6 +212,19 @@ pub struct RunSetup {
 }
 
 impl RunSetup {
+    /// What host handle `id` is: `stdin`, `stdout`, `stderr`, a preopen's guest path,
+    /// `socket`; `None` for a handle the guest opened.
+    pub fn label(&self, id: u32) -> Option<&str> {
+        let stdio = ["stdin", "stdout", "stderr"];
+        if let Some(i) = self.stdio.iter().position(|s| *s == Some(id)) {
+            return stdio.get(i).copied();
+        }
+        if let Some((guest, _)) = self.preopens.iter().find(|(_, h)| *h == id) {
+            return Some(guest);
+        }
+        self.sockets.contains(&id).then_some("socket")
+    }
+
     /// The log's first bytes: magic, version, this header.
     pub fn encode(&self) -> Vec<u8> {
         let mut body = Vec::new();

@@ -24,7 +24,7 @@ mod replayer;
 pub use clock::{VirtualClock, DEFAULT_REALTIME_START, DEFAULT_SEED, DEFAULT_TICK};
 pub use codec::{digest, Corrupt, Value};
 pub use deterministic::{Deterministic, DeterministicConfig};
-pub use format::{describe, same_end, Method, RunEnd, RunSetup, FORMAT_VERSION, MAGIC};
+pub use format::{describe, describe_labeled, same_end, Method, RunEnd, RunSetup, FORMAT_VERSION, MAGIC};
 pub use random::SeededRandom;
 pub use recorder::{LogSink, Recorded, Recorder, SinkError};
 pub use replayer::{Divergence, ReplayHandle, Replayer};

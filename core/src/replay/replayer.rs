@@ -2,7 +2,7 @@
 //! each call is the one the log holds, and never touches the host.
 
 use super::codec::{Corrupt, Decoder, Encoder, Value};
-use super::format::{decode_end, describe, next_record, same_end, Method, RunEnd, RunSetup};
+use super::format::{decode_end, describe_labeled, next_record, same_end, Method, RunEnd, RunSetup};
 use super::inputs;
 use super::recorder::{poll_inputs, HandleId};
 use crate::abi::{
@@ -166,7 +166,7 @@ impl Replayer {
             Err(_) if rest.is_empty() => String::from("no end record: the recording was cut short"),
             Err(c) => corrupt_text(c, st.pos),
             Ok(rec) if rec.method != Method::End => {
-                format!("another call, {}", describe(rec.method, rec.inputs))
+                format!("another call, {}", describe_labeled(rec.method, rec.inputs, Some(&self.setup)))
             }
             Ok(rec) => match decode_end(&mut Decoder::new(rec.outputs)) {
                 Err(c) => corrupt_text(c, st.pos),
@@ -197,7 +197,7 @@ impl Replayer {
         }
         st.scratch.clear();
         inputs(&mut Encoder { buf: &mut st.scratch });
-        let actual = || describe(method, &st.scratch);
+        let actual = || describe_labeled(method, &st.scratch, Some(&self.setup));
         let rest = self.log.get(st.pos..).unwrap_or_default();
         let mut d = Decoder::new(rest);
         let failure = match next_record(&mut d) {
@@ -210,9 +210,10 @@ impl Replayer {
                 expected: String::from("the end of the run (the recorded guest made no more calls)"),
                 actual: actual(),
             },
-            Ok(rec) if rec.method != method || rec.inputs != st.scratch.as_slice() => {
-                Failure::Diverged { expected: describe(rec.method, rec.inputs), actual: actual() }
-            }
+            Ok(rec) if rec.method != method || rec.inputs != st.scratch.as_slice() => Failure::Diverged {
+                expected: describe_labeled(rec.method, rec.inputs, Some(&self.setup)),
+                actual: actual(),
+            },
             Ok(rec) => {
                 let mut od = Decoder::new(rec.outputs);
                 let served = outputs(&mut od, &mut st.next_handle).and_then(|r| {
