@@ -1,15 +1,9 @@
 //! Configuration of a [`MemPlatform`](crate::MemPlatform) and of a [`MemFs`](crate::MemFs).
 
-/// 2000-01-01T00:00:00Z, in nanoseconds since the Unix epoch: where the virtual realtime
-/// clock starts unless configured otherwise.
-pub const DEFAULT_REALTIME_START: u64 = 946_684_800 * 1_000_000_000;
-
-/// How far the virtual clocks move on every `clock_time_get` call, unless configured
-/// otherwise: one microsecond.
-pub const DEFAULT_TICK: u64 = 1_000;
-
-/// The default random seed.
-pub const DEFAULT_SEED: u64 = 0x5eed_5eed_5eed_5eed;
+/// Where the virtual realtime clock starts unless configured otherwise (2000-01-01), the
+/// default tick and seed: the same as every deterministic platform's (`wasibox-core`'s
+/// `replay` module), so a guest sees the same clocks and random bytes on each.
+pub use wasibox_core::replay::{DEFAULT_REALTIME_START, DEFAULT_SEED, DEFAULT_TICK};
 
 /// Capacity limits of a [`MemFs`](crate::MemFs). Exceeding one is `ENOSPC`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

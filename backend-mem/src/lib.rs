@@ -56,14 +56,12 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
-mod clock;
 mod config;
 mod fault;
 mod fs;
 mod handle;
 mod pipe;
 mod platform;
-mod random;
 mod sync;
 
 pub use config::{Limits, MemConfig, DEFAULT_REALTIME_START, DEFAULT_SEED, DEFAULT_TICK};

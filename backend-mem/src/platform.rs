@@ -1,7 +1,6 @@
 //! [`MemPlatform`]: the [`Platform`] implementation over a [`MemFs`], stdio pipes,
 //! virtual clocks and a seeded random source.
 
-use crate::clock::VirtualClock;
 use crate::config::MemConfig;
 use crate::fs::node::{stat_of, Kind, Node};
 use crate::fs::ops::{self, Name, NewBody};
@@ -9,13 +8,13 @@ use crate::fs::walk::{self, Scope};
 use crate::fs::{Listed, MemFs, COOKIE_AFTER_DOT, COOKIE_AFTER_DOTDOT, MEM_DEV};
 use crate::handle::{MemHandle, Target};
 use crate::pipe::MemPipe;
-use crate::random::Xoshiro256;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 use spin::Mutex;
 use wasibox_core::abi::{Advice, ClockId, Errno, FdFlags, Filestat, Filetype, SetTime, Whence};
 use wasibox_core::platform::{Deadline, DirEntry, OpenOptions, PollFd};
+use wasibox_core::replay::{SeededRandom, VirtualClock};
 use wasibox_core::{Platform, Result};
 
 /// Largest file offset and size (tmpfs: `MAX_LFS_FILESIZE`, i.e. `i64::MAX`).
@@ -68,8 +67,8 @@ const READDIR_BATCH: usize = 64;
 ///   allows `EBADF`).
 pub struct MemPlatform {
     fs: MemFs,
-    clock: VirtualClock,
-    rng: Mutex<Xoshiro256>,
+    clock: Mutex<VirtualClock>,
+    rng: Mutex<SeededRandom>,
     config: MemConfig,
 }
 
@@ -84,8 +83,8 @@ impl MemPlatform {
     pub fn with_fs(fs: MemFs, config: MemConfig) -> Self {
         MemPlatform {
             fs,
-            clock: VirtualClock::new(config.realtime_start, config.monotonic_start, config.tick),
-            rng: Mutex::new(Xoshiro256::new(config.seed)),
+            clock: Mutex::new(VirtualClock::new(config.realtime_start, config.monotonic_start, config.tick)),
+            rng: Mutex::new(SeededRandom::new(config.seed)),
             config,
         }
     }
@@ -133,21 +132,21 @@ impl MemPlatform {
 
     /// Move every clock forward by `ns` nanoseconds.
     pub fn advance_clock(&self, ns: u64) {
-        self.clock.advance_by(ns);
+        self.clock.lock().advance_by(ns);
     }
 
     /// Nanoseconds of virtual time elapsed since the platform was created.
     pub fn elapsed(&self) -> u64 {
-        self.clock.elapsed()
+        self.clock.lock().elapsed()
     }
 
     /// The current value of `clock`, without advancing it.
     pub fn peek_clock(&self, clock: ClockId) -> u64 {
-        self.clock.peek(clock)
+        self.clock.lock().peek(clock)
     }
 
     fn now(&self) -> u64 {
-        self.clock.peek(ClockId::Realtime)
+        self.clock.lock().peek(ClockId::Realtime)
     }
 
     fn read_unfaulted(&self, h: &mut MemHandle, bufs: &mut [&mut [u8]]) -> Result<usize> {
@@ -223,7 +222,7 @@ impl fmt::Debug for MemPlatform {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MemPlatform")
             .field("fs", &self.fs)
-            .field("elapsed", &self.clock.elapsed())
+            .field("elapsed", &self.clock.lock().elapsed())
             .field("config", &self.config)
             .finish()
     }
@@ -699,7 +698,7 @@ impl Platform for MemPlatform {
     fn clock_time(&self, clock: ClockId, precision: u64) -> Result<u64> {
         self.fault("clock_time")?;
         let _ = precision;
-        Ok(self.clock.read_and_tick(clock))
+        Ok(self.clock.lock().read_and_tick(clock))
     }
 
     fn random(&self, buf: &mut [u8]) -> Result<()> {
@@ -750,7 +749,7 @@ impl Platform for MemPlatform {
         }
         if !any {
             if let Some(d) = deadline {
-                self.clock.advance_to(d.clock, d.at);
+                self.clock.lock().advance_to(d.clock, d.at);
             }
         }
         Ok(())

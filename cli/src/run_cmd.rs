@@ -6,7 +6,8 @@ use std::cell::Cell;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use wasibox_core::engine::{Outcome, RunError};
-use wasibox_core::{Limits, Platform, RightsPolicy, Tracer, Version, WasiBuilder};
+use wasibox_core::replay::{Deterministic, DeterministicConfig, DEFAULT_SEED};
+use wasibox_core::{Limits, Platform, RightsPolicy, Tracer, Version, WasiBuilder, WasiCtx};
 
 /// `wasibox run --help`'s footer.
 pub(crate) const RUN_EXAMPLES: &str = "\
@@ -18,6 +19,9 @@ Examples:
   wasibox run --backend mem --dir ./tree::/t --persist prog.wasm
   wasibox run --trace prog.wasm                   every WASI call on stderr, strace-like
   wasibox run --trace=t.jsonl --trace-format json --trace-filter path,fd_read prog.wasm
+  wasibox run --deterministic --seed 7 prog.wasm  virtual clocks, seeded random_get
+  wasibox run --dir ./data::/data --record run.wbr prog.wasm < input
+  wasibox run --replay run.wbr prog.wasm          the same run again, without the host
 
 Tracing from the environment (a flag wins over its variable):
   WASIBOX_LOG=all | 1 | on        trace every call    (unset, empty, 0, off, none: no trace)
@@ -27,7 +31,8 @@ Tracing from the environment (a flag wins over its variable):
 Families: args (also env), clock, fd, path, poll, proc (also sched), random, sock.
 
 Exit status: the guest's exit code; 2 for a usage error; 125 if the module cannot be
-compiled or linked; 134 if the guest traps; 128+N if it raises signal N.";
+compiled or linked (or a recording cannot be read); 121 if a replay diverges from its
+recording; 134 if the guest traps; 128+N if it raises signal N.";
 
 /// Which `Platform` serves the guest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -109,9 +114,26 @@ pub struct RunArgs {
     /// or `~/.cache/wasibox`).
     #[arg(long)]
     no_cache: bool,
-    /// Seed of the mem backend's random source.
+    /// Serve clocks from a virtual clock (it moves only when read, sleeps end at once)
+    /// and random_get from a seeded generator, over any backend (mem always is).
+    #[arg(long)]
+    deterministic: bool,
+    /// Seed of the deterministic random source (--deterministic, --backend mem).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// Record every input the run receives from the host (clocks, random bytes, stdin,
+    /// poll outcomes, what the host's files hold) into FILE, for --replay.
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
+    /// Re-run MODULE from a recording, without touching the host: args, env and
+    /// directories come from FILE (ARGS after MODULE replace the recorded ones). Reports
+    /// the first call that differs from the recording (exit status 121).
+    #[arg(long, value_name = "FILE", conflicts_with_all = [
+        "dirs", "dirs_ro", "envs", "inherit_env", "backend", "persist", "deterministic", "seed",
+        "record", "wasi_version", "rights", "tcp_listen", "max_fds", "max_path", "max_symlinks",
+        "max_poll", "mem_max_bytes", "mem_max_inodes",
+    ])]
+    replay: Option<PathBuf>,
     /// With --backend mem: write the in-memory changes back to the --dir directories at exit.
     #[arg(long)]
     persist: bool,
@@ -201,6 +223,10 @@ pub(crate) struct Common {
     trace: Cell<Option<Box<dyn Tracer>>>,
     engine: EngineArg,
     cache_dir: Option<PathBuf>,
+    /// `--deterministic` (not for mem, which always is): the wrapper's configuration.
+    deterministic: Option<DeterministicConfig>,
+    /// `--record FILE`.
+    record: Option<PathBuf>,
 }
 
 impl Common {
@@ -217,6 +243,65 @@ impl Common {
     }
 }
 
+/// What a backend hands over to run a guest: its platform and the host's handles.
+pub(crate) struct World<P: Platform> {
+    pub(crate) platform: P,
+    /// stdin, stdout, stderr.
+    pub(crate) stdio: [Option<P::Handle>; 3],
+    /// Preopened directories: guest path, handle.
+    pub(crate) preopens: Vec<(String, P::Handle)>,
+    /// Preopened sockets.
+    pub(crate) sockets: Vec<P::Handle>,
+    /// The backend's name, for the recording's note.
+    pub(crate) backend: &'static str,
+}
+
+impl<P: Platform> World<P> {
+    /// The context for this world.
+    pub(crate) fn build(self, common: &Common) -> Result<WasiCtx<P>, String> {
+        let mut b = common.builder(self.platform);
+        let [stdin, stdout, stderr] = self.stdio;
+        if let Some(h) = stdin {
+            b = b.stdin(h);
+        }
+        if let Some(h) = stdout {
+            b = b.stdout(h);
+        }
+        if let Some(h) = stderr {
+            b = b.stderr(h);
+        }
+        for (guest, h) in self.preopens {
+            b = b.preopen(guest, h);
+        }
+        for h in self.sockets {
+            b = b.socket(h);
+        }
+        b.build().map_err(|e| format!("cannot set up WASI: {e}"))
+    }
+}
+
+/// Run the guest in `world`, made deterministic and recorded if asked.
+pub(crate) fn launch<P: Platform + 'static>(common: &Common, world: World<P>) -> ExitCode {
+    match common.deterministic {
+        Some(config) => {
+            let platform = Deterministic::new(world.platform, config);
+            let World { stdio, preopens, sockets, backend, .. } = world;
+            record_or_run(common, World { platform, stdio, preopens, sockets, backend })
+        }
+        None => record_or_run(common, world),
+    }
+}
+
+fn record_or_run<P: Platform + 'static>(common: &Common, world: World<P>) -> ExitCode {
+    if let Some(path) = &common.record {
+        return replay::record(common, world, path);
+    }
+    match world.build(common) {
+        Ok(ctx) => exit_code(run_guest(common, ctx).0),
+        Err(e) => fail(e),
+    }
+}
+
 /// `wasibox run`.
 pub fn run(args: RunArgs) -> ExitCode {
     let mut it = args.module_and_args.iter();
@@ -228,12 +313,13 @@ pub fn run(args: RunArgs) -> ExitCode {
     if args.backend != Backend::Mem {
         let mem_only = [
             ("--persist", args.persist),
-            ("--seed", args.seed.is_some()),
+            ("--seed", args.seed.is_some() && !args.deterministic),
             ("--mem-max-bytes", args.mem_max_bytes.is_some()),
             ("--mem-max-inodes", args.mem_max_inodes.is_some()),
         ];
         if let Some((flag, _)) = mem_only.iter().find(|(_, given)| *given) {
-            return usage_error(format!("{flag} needs --backend mem"));
+            let also = if *flag == "--seed" { " or --deterministic" } else { "" };
+            return usage_error(format!("{flag} needs --backend mem{also}"));
         }
     }
     let wasm = match crate::load_module(module) {
@@ -241,6 +327,16 @@ pub fn run(args: RunArgs) -> ExitCode {
         Err(crate::LoadError::Read(e)) => return usage_error(e),
         Err(crate::LoadError::Parse(e)) => return fail(e),
     };
+    let engine = args.engine;
+    let cache = if args.no_cache { None } else { cache_dir() };
+    // Last of the checks: creating the trace file is the first thing that leaves a trace.
+    let tracer = match trace.map(|config| config.tracer()).transpose() {
+        Ok(tracer) => tracer,
+        Err(e) => return usage_error(e),
+    };
+    if let Some(log) = &args.replay {
+        return replay::replay(log, module, wasm, &args.module_and_args[1..], engine, cache, tracer);
+    }
     let mut env: Vec<(String, String)> = Vec::new();
     if args.inherit_env {
         env.extend(std::env::vars());
@@ -288,9 +384,15 @@ pub fn run(args: RunArgs) -> ExitCode {
             RightsArg::Enforce => RightsPolicy::Enforce,
         },
         limits,
-        trace: Cell::new(None),
-        engine: args.engine,
-        cache_dir: if args.no_cache { None } else { cache_dir() },
+        trace: Cell::new(tracer),
+        engine,
+        cache_dir: cache,
+        // The mem backend is deterministic already (with the same clocks and generator).
+        deterministic: (args.deterministic && args.backend != Backend::Mem).then(|| DeterministicConfig {
+            seed: args.seed.unwrap_or(DEFAULT_SEED),
+            ..DeterministicConfig::default()
+        }),
+        record: args.record.clone(),
     };
     let dirs: Vec<DirSpec> = match args
         .dirs
@@ -302,11 +404,6 @@ pub fn run(args: RunArgs) -> ExitCode {
         Ok(dirs) => dirs,
         Err(e) => return usage_error(e),
     };
-    // Last of the checks: creating the trace file is the first thing that leaves a trace.
-    match trace.map(|config| config.tracer()).transpose() {
-        Ok(tracer) => common.trace.set(tracer),
-        Err(e) => return usage_error(e),
-    }
     match args.backend {
         #[cfg(unix)]
         Backend::Posix => crate::run_cmd::posix::run(&common, &dirs, &args.tcp_listen),
@@ -345,31 +442,33 @@ fn cache_dir() -> Option<PathBuf> {
         .map(|h| PathBuf::from(h).join(".cache").join("wasibox"))
 }
 
-/// Run `wasm` with `ctx` and turn the outcome into the process's exit status.
-fn execute<P: Platform + 'static>(
+/// Run `wasm` with `ctx`; give back how it ended and the context.
+pub(crate) fn run_guest<P: Platform + 'static>(
     common: &Common,
-    mut ctx: wasibox_core::WasiCtx<P>,
-    after: impl FnOnce(&mut wasibox_core::WasiCtx<P>),
-) -> ExitCode {
+    mut ctx: WasiCtx<P>,
+) -> (Result<Outcome, RunError>, WasiCtx<P>) {
     if let Some(tracer) = common.trace.take() {
         ctx.set_tracer(Some(tracer));
     }
-    let result = match common.engine {
+    match common.engine {
         EngineArg::Wasmi => {
             let engine = wasmi::Engine::default();
-            let (result, mut store) = wasibox_core::engine::wasmi::run_command(&engine, &common.wasm, ctx);
-            after(store.data_mut());
-            result
+            let (result, store) = wasibox_core::engine::wasmi::run_command(&engine, &common.wasm, ctx);
+            (result, store.into_data())
         }
         EngineArg::Wasmtime => {
             let engine = wasmtime::Engine::default();
             let cache = common.cache_dir.as_deref();
-            let (result, mut store) =
+            let (result, store) =
                 wasibox_core::engine::wasmtime::run_command(&engine, &common.wasm, ctx, cache);
-            after(store.data_mut());
-            result
+            (result, store.into_data())
         }
-    };
+    }
+}
+
+/// The process's exit status for how the guest ended (printing why, for a trap or a
+/// signal).
+pub(crate) fn exit_code(result: Result<Outcome, RunError>) -> ExitCode {
     match result {
         Ok(Outcome::Exit(code)) => ExitCode::from((code & 0xff) as u8),
         Ok(o @ Outcome::Signal(_)) => {
@@ -387,24 +486,19 @@ fn execute<P: Platform + 'static>(
 #[cfg(unix)]
 pub(crate) mod posix {
     //! The posix backend: real directories, the process's stdio.
-    use super::{execute, fail, usage_error, Common, DirSpec};
+    use super::{fail, launch, usage_error, Common, DirSpec, World};
     use std::process::ExitCode;
     use wasibox_posix::{PosixHandle, PosixPlatform};
 
     pub(crate) fn run(common: &Common, dirs: &[DirSpec], tcp: &[String]) -> ExitCode {
-        let mut b = common.builder(PosixPlatform::new());
-        for (fd, slot) in [0, 1, 2].into_iter().enumerate() {
-            match PosixHandle::stdio(slot) {
-                Ok(h) => {
-                    b = match fd {
-                        0 => b.stdin(h),
-                        1 => b.stdout(h),
-                        _ => b.stderr(h),
-                    }
-                }
+        let mut stdio = [None, None, None];
+        for (slot, h) in stdio.iter_mut().enumerate() {
+            match PosixHandle::stdio(slot as i32) {
+                Ok(handle) => *h = Some(handle),
                 Err(e) => return fail(format!("cannot use host fd {slot}: {e}")),
             }
         }
+        let mut preopens = Vec::new();
         for d in dirs {
             let h = if d.readonly {
                 PosixHandle::open_dir_readonly(&d.host)
@@ -412,51 +506,45 @@ pub(crate) mod posix {
                 PosixHandle::open_dir(&d.host)
             };
             match h {
-                Ok(h) => b = b.preopen(d.guest.clone(), h),
+                Ok(h) => preopens.push((d.guest.clone(), h)),
                 Err(e) => return usage_error(format!("cannot open directory {}: {e}", d.host.display())),
             }
         }
+        let mut sockets = Vec::new();
         for addr in tcp {
             let parsed = match std::net::ToSocketAddrs::to_socket_addrs(addr.as_str()).map(|mut a| a.next()) {
                 Ok(Some(a)) => a,
                 _ => return usage_error(format!("--tcplisten {addr:?}: not an address (HOST:PORT)")),
             };
             match PosixHandle::tcp_listener(parsed) {
-                Ok(h) => b = b.socket(h),
+                Ok(h) => sockets.push(h),
                 Err(e) => return usage_error(format!("--tcplisten {addr:?}: cannot listen: {e}")),
             }
         }
-        match b.build() {
-            Ok(ctx) => execute(common, ctx, |_| {}),
-            Err(e) => fail(format!("cannot set up WASI: {e}")),
-        }
+        launch(common, World { platform: PosixPlatform::new(), stdio, preopens, sockets, backend: "posix" })
     }
 }
 
 pub(crate) mod mem;
+pub(crate) mod replay;
 
 #[cfg(windows)]
 pub(crate) mod windows {
     //! The windows backend: real directories, the process's stdio (consoles, pipes or
     //! files).
-    use super::{execute, fail, usage_error, Common, DirSpec};
+    use super::{fail, launch, usage_error, Common, DirSpec, World};
     use std::process::ExitCode;
     use wasibox_windows::{WindowsHandle, WindowsPlatform};
 
     pub(crate) fn run(common: &Common, dirs: &[DirSpec]) -> ExitCode {
-        let mut b = common.builder(WindowsPlatform::new());
-        for (fd, slot) in [0, 1, 2].into_iter().enumerate() {
-            match WindowsHandle::stdio(slot) {
-                Ok(h) => {
-                    b = match fd {
-                        0 => b.stdin(h),
-                        1 => b.stdout(h),
-                        _ => b.stderr(h),
-                    }
-                }
+        let mut stdio = [None, None, None];
+        for (slot, h) in stdio.iter_mut().enumerate() {
+            match WindowsHandle::stdio(slot as i32) {
+                Ok(handle) => *h = Some(handle),
                 Err(e) => return fail(format!("cannot use host stdio {slot}: {e}")),
             }
         }
+        let mut preopens = Vec::new();
         for d in dirs {
             let h = if d.readonly {
                 WindowsHandle::open_dir_readonly(&d.host)
@@ -464,13 +552,11 @@ pub(crate) mod windows {
                 WindowsHandle::open_dir(&d.host)
             };
             match h {
-                Ok(h) => b = b.preopen(d.guest.clone(), h),
+                Ok(h) => preopens.push((d.guest.clone(), h)),
                 Err(e) => return usage_error(format!("cannot open directory {}: {e}", d.host.display())),
             }
         }
-        match b.build() {
-            Ok(ctx) => execute(common, ctx, |_| {}),
-            Err(e) => fail(format!("cannot set up WASI: {e}")),
-        }
+        let platform = WindowsPlatform::new();
+        launch(common, World { platform, stdio, preopens, sockets: Vec::new(), backend: "windows" })
     }
 }

@@ -126,6 +126,10 @@ struct LineWriter {
     out: Box<dyn Write + Send>,
     format: TraceFormat,
     line: String,
+    /// Calls are timed on the host's own clock: the platform's clocks are the guest's
+    /// (virtual under --deterministic and mem, recorded under --record), and reading
+    /// them would change the run.
+    start: std::time::Instant,
 }
 
 impl Tracer for LineWriter {
@@ -138,6 +142,10 @@ impl Tracer for LineWriter {
         self.line.push('\n');
         // A trace that cannot be written must not change what the guest sees.
         let _ = self.out.write_all(self.line.as_bytes());
+    }
+
+    fn now(&mut self) -> Option<u64> {
+        Some(u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX))
     }
 }
 
@@ -156,7 +164,8 @@ impl TraceConfig {
                 Box::new(BufWriter::new(file))
             }
         };
-        let writer = LineWriter { out, format: self.format, line: String::new() };
+        let writer =
+            LineWriter { out, format: self.format, line: String::new(), start: std::time::Instant::now() };
         Ok(if self.filter == TraceFilter::ALL {
             Box::new(writer)
         } else {

@@ -187,6 +187,11 @@ macro_rules! define_func {
                     ctx.$name(mem, version, $($p),*)
                 })*
             };
+            // A platform may end the guest (a replay that diverged): only when the call
+            // did not already end it.
+            if ctx.exit.is_none() {
+                ctx.exit = ctx.platform.exit_requested();
+            }
             match result {
                 Ok(()) => Errno::SUCCESS,
                 Err(e) => e,

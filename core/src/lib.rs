@@ -25,6 +25,7 @@ pub mod inspect;
 pub mod memory;
 pub mod path;
 pub mod platform;
+pub mod replay;
 pub mod trace;
 
 pub use abi::{Errno, Result, Version};

@@ -240,4 +240,14 @@ pub trait Platform {
         let _ = (h, how);
         Err(Errno::NOTSOCK)
     }
+
+    // ----- the run itself ------------------------------------------------------------
+
+    /// Whether the platform needs the guest ended now, and how. The core asks after every
+    /// call and, on `Some`, ends the guest as if it had called `proc_exit`/`proc_raise`.
+    /// A replay that has left its recording uses it (nothing it could answer would be
+    /// true). The default is `None`.
+    fn exit_requested(&self) -> Option<crate::ctx::Exit> {
+        None
+    }
 }

@@ -84,7 +84,7 @@ fn random_is_seeded_and_deterministic() {
     let p = MemPlatform::new(MemConfig { seed: 0, ..MemConfig::default() });
     let mut first = [0u8; 8];
     p.random(&mut first).unwrap();
-    let mut r = crate::random::Xoshiro256::new(0);
+    let mut r = wasibox_core::replay::SeededRandom::new(0);
     assert_eq!(first, r.next_u64().to_le_bytes());
 }
 

@@ -4,7 +4,7 @@
 //! before the run when it is not a terminal; stdout and stderr are in-memory pipes,
 //! copied to the host's at exit.
 
-use super::{execute, fail, Common, DirSpec};
+use super::{fail, launch, Common, DirSpec, World};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 use wasibox_mem::{MemConfig, MemPipe, MemPlatform};
@@ -67,27 +67,25 @@ pub(crate) fn run(common: &Common, dirs: &[DirSpec], opts: &MemOptions) -> ExitC
     let stdin = platform.pipe_handle(stdin, true, false);
     let stdout_h = platform.pipe_handle(stdout.clone(), false, true);
     let stderr_h = platform.pipe_handle(stderr.clone(), false, true);
-    let mut b = common.builder(platform).stdin(stdin).stdout(stdout_h).stderr(stderr_h);
-    for (guest, h) in handles {
-        b = b.preopen(guest, h);
-    }
-    let ctx = match b.build() {
-        Ok(ctx) => ctx,
-        Err(e) => return fail(format!("cannot set up WASI: {e:?}")),
+    let world = World {
+        platform,
+        stdio: [Some(stdin), Some(stdout_h), Some(stderr_h)],
+        preopens: handles,
+        sockets: Vec::new(),
+        backend: "mem",
     };
+    let code = launch(common, world);
     let mut persist_error = None;
-    let code = execute(common, ctx, |_| {
-        if persist {
-            for (at, d) in &mounts {
-                if d.readonly {
-                    continue;
-                }
-                if let Err(e) = fs.store_to_host(at, &d.host) {
-                    persist_error = Some(format!("cannot write {} back: {e}", d.host.display()));
-                }
+    if persist {
+        for (at, d) in &mounts {
+            if d.readonly {
+                continue;
+            }
+            if let Err(e) = fs.store_to_host(at, &d.host) {
+                persist_error = Some(format!("cannot write {} back: {e}", d.host.display()));
             }
         }
-    });
+    }
     let _ = std::io::stdout().write_all(&stdout.take());
     let _ = std::io::stderr().write_all(&stderr.take());
     match persist_error {

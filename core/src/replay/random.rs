@@ -1,11 +1,11 @@
 //! A seeded, portable pseudo-random generator: xoshiro256** seeded through splitmix64.
 //! Not cryptographic, and not meant to be: the point is the same bytes for the same seed
 //! on every platform (all arithmetic is explicit wrapping `u64` arithmetic, output is
-//! little-endian).
+//! little-endian). `wasibox-mem` and [`Deterministic`](super::Deterministic) share it.
 
-/// xoshiro256** (Blackman & Vigna, 2018).
-#[derive(Clone, Debug)]
-pub(crate) struct Xoshiro256 {
+/// xoshiro256** (Blackman & Vigna, 2018), seeded through splitmix64.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeededRandom {
     s: [u64; 4],
 }
 
@@ -17,14 +17,16 @@ fn splitmix64(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-impl Xoshiro256 {
-    pub(crate) fn new(seed: u64) -> Self {
+impl SeededRandom {
+    /// The generator for `seed`.
+    pub fn new(seed: u64) -> Self {
         let mut sm = seed;
         let s = [splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm)];
-        Xoshiro256 { s }
+        SeededRandom { s }
     }
 
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    /// The next 64-bit output.
+    pub fn next_u64(&mut self) -> u64 {
         let [s0, s1, s2, s3] = self.s;
         let result = s1.wrapping_mul(5).rotate_left(7).wrapping_mul(9);
         let t = s1 << 17;
@@ -38,7 +40,7 @@ impl Xoshiro256 {
     }
 
     /// Fill `buf`; every call starts on a fresh 64-bit word.
-    pub(crate) fn fill(&mut self, buf: &mut [u8]) {
+    pub fn fill(&mut self, buf: &mut [u8]) {
         for chunk in buf.chunks_mut(8) {
             let word = self.next_u64().to_le_bytes();
             for (d, s) in chunk.iter_mut().zip(word.iter()) {
@@ -55,7 +57,7 @@ mod tests {
     #[test]
     fn known_answer() {
         // Reference values of xoshiro256** for the state {1, 2, 3, 4}.
-        let mut r = Xoshiro256 { s: [1, 2, 3, 4] };
+        let mut r = SeededRandom { s: [1, 2, 3, 4] };
         assert_eq!(r.next_u64(), 11520);
         assert_eq!(r.next_u64(), 0);
         assert_eq!(r.next_u64(), 1509978240);
@@ -64,9 +66,9 @@ mod tests {
 
     #[test]
     fn same_seed_same_bytes() {
-        let mut a = Xoshiro256::new(42);
-        let mut b = Xoshiro256::new(42);
-        let mut c = Xoshiro256::new(43);
+        let mut a = SeededRandom::new(42);
+        let mut b = SeededRandom::new(42);
+        let mut c = SeededRandom::new(43);
         let (mut x, mut y, mut z) = ([0u8; 37], [0u8; 37], [0u8; 37]);
         a.fill(&mut x);
         b.fill(&mut y);

@@ -1,0 +1,52 @@
+;; Reads every kind of host input and writes it out raw, for the record/replay tests:
+;; bytes 0..8 the realtime clock, 8..16 the monotonic clock, 16..32 random_get,
+;; 32..96 what fd_read got from stdin, 96..160 the first bytes of input.txt in the
+;; preopen (fd 3), 160..168 the monotonic clock after a 10 ms poll_oneoff sleep; then
+;; its arguments, NUL-terminated. Exits with the number of bytes read from stdin.
+(module
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock (param i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_get" (func $args (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 512) "input.txt")
+  (func (export "_start")
+    (drop (call $clock (i32.const 0) (i64.const 1) (i32.const 0)))
+    (drop (call $clock (i32.const 1) (i64.const 1) (i32.const 8)))
+    (drop (call $random (i32.const 16) (i32.const 16)))
+    ;; stdin into 32..96 (iovec at 256, nread at 276)
+    (i32.store (i32.const 256) (i32.const 32))
+    (i32.store (i32.const 260) (i32.const 64))
+    (drop (call $read (i32.const 0) (i32.const 256) (i32.const 1) (i32.const 276)))
+    ;; input.txt (fd_read right = 2) into 96..160 (new fd at 268, nread at 272)
+    (if (i32.eqz (call $open (i32.const 3) (i32.const 0) (i32.const 512) (i32.const 9)
+                   (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 268)))
+      (then
+        (i32.store (i32.const 256) (i32.const 96))
+        (i32.store (i32.const 260) (i32.const 64))
+        (drop (call $read (i32.load (i32.const 268)) (i32.const 256) (i32.const 1) (i32.const 272)))))
+    ;; sleep 10 ms: one relative monotonic clock subscription at 1024, event at 1104
+    (i32.store8 (i32.const 1032) (i32.const 0))
+    (i32.store (i32.const 1040) (i32.const 1))
+    (i64.store (i32.const 1048) (i64.const 10000000))
+    (i64.store (i32.const 1056) (i64.const 0))
+    (i32.store16 (i32.const 1064) (i32.const 0))
+    (drop (call $poll (i32.const 1024) (i32.const 1104) (i32.const 1) (i32.const 1200)))
+    (drop (call $clock (i32.const 1) (i64.const 1) (i32.const 160)))
+    ;; everything to stdout (nwritten at 280)
+    (i32.store (i32.const 256) (i32.const 0))
+    (i32.store (i32.const 260) (i32.const 168))
+    (drop (call $write (i32.const 1) (i32.const 256) (i32.const 1) (i32.const 280)))
+    ;; the arguments (count and size at 2000, pointers at 2100, strings at 4096)
+    (drop (call $args_sizes (i32.const 2000) (i32.const 2004)))
+    (drop (call $args (i32.const 2100) (i32.const 4096)))
+    (i32.store (i32.const 256) (i32.const 4096))
+    (i32.store (i32.const 260) (i32.load (i32.const 2004)))
+    (drop (call $write (i32.const 1) (i32.const 256) (i32.const 1) (i32.const 280)))
+    (call $exit (i32.load (i32.const 276)))))
