@@ -124,19 +124,19 @@ pub unsafe extern "C" fn wasibox_call(
 /// Each pointer is null (only with a zero length) or readable for its length.
 #[no_mangle]
 pub unsafe extern "C" fn wasibox_func_lookup(
-    module: *const u8,
+    module: *const c_char,
     module_len: usize,
-    name: *const u8,
+    name: *const c_char,
     name_len: usize,
 ) -> i32 {
     guard(|| {
         // SAFETY: forwarded contract.
-        let module = match unsafe { text(module, module_len, "module") } {
+        let module = match unsafe { text(module.cast(), module_len, "module") } {
             Ok(m) => m,
             Err(status) => return status,
         };
         // SAFETY: forwarded contract.
-        let name = match unsafe { text(name, name_len, "name") } {
+        let name = match unsafe { text(name.cast(), name_len, "name") } {
             Ok(n) => n,
             Err(status) => return status,
         };

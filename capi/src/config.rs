@@ -6,6 +6,7 @@ use crate::guard::guard;
 #[cfg(not(unix))]
 use crate::status::WASIBOX_ERR_UNSUPPORTED;
 use crate::status::{fail, WASIBOX_ERR_INVALID, WASIBOX_ERR_NULL, WASIBOX_OK};
+use std::ffi::c_char;
 use wasibox_core::{Limits, RightsPolicy, Version};
 
 /// Backend: the host's real filesystem, clocks and randomness (POSIX hosts only).
@@ -206,7 +207,7 @@ pub unsafe extern "C" fn wasibox_config_push_arg(
 ) -> i32 {
     with_config(cfg, |cfg| {
         // SAFETY: forwarded contract.
-        let arg = unsafe { bytes(arg, len, "arg") }?;
+        let arg = unsafe { bytes(arg.cast(), len, "arg") }?;
         if arg.contains(&0) {
             return Err(fail(WASIBOX_ERR_INVALID, "an argument holds a NUL byte"));
         }
@@ -224,16 +225,16 @@ pub unsafe extern "C" fn wasibox_config_push_arg(
 #[no_mangle]
 pub unsafe extern "C" fn wasibox_config_push_env(
     cfg: *mut wasibox_config,
-    key: *const u8,
+    key: *const c_char,
     key_len: usize,
-    value: *const u8,
+    value: *const c_char,
     value_len: usize,
 ) -> i32 {
     with_config(cfg, |cfg| {
         // SAFETY: forwarded contract.
-        let key = unsafe { bytes(key, key_len, "env key") }?;
+        let key = unsafe { bytes(key.cast(), key_len, "env key") }?;
         // SAFETY: forwarded contract.
-        let value = unsafe { bytes(value, value_len, "env value") }?;
+        let value = unsafe { bytes(value.cast(), value_len, "env value") }?;
         if key.is_empty() || key.contains(&b'=') || key.contains(&0) || value.contains(&0) {
             return Err(fail(
                 WASIBOX_ERR_INVALID,
@@ -256,17 +257,17 @@ pub unsafe extern "C" fn wasibox_config_push_env(
 #[no_mangle]
 pub unsafe extern "C" fn wasibox_config_preopen(
     cfg: *mut wasibox_config,
-    guest_path: *const u8,
+    guest_path: *const c_char,
     guest_len: usize,
-    host_path: *const u8,
+    host_path: *const c_char,
     host_len: usize,
     flags: u32,
 ) -> i32 {
     with_config(cfg, |cfg| {
         // SAFETY: forwarded contract.
-        let guest = unsafe { text(guest_path, guest_len, "guest path") }?;
+        let guest = unsafe { text(guest_path.cast(), guest_len, "guest path") }?;
         // SAFETY: forwarded contract.
-        let host = unsafe { bytes(host_path, host_len, "host path") }?;
+        let host = unsafe { bytes(host_path.cast(), host_len, "host path") }?;
         if guest.contains('\0') || host.contains(&0) || host.is_empty() {
             return Err(fail(WASIBOX_ERR_INVALID, "a preopen path is empty or holds a NUL byte"));
         }

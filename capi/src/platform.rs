@@ -8,7 +8,7 @@
 //! `unknown`, a symlink target longer than promised is read again with a larger buffer.
 
 use crate::bytes::bytes;
-use std::ffi::c_void;
+use std::ffi::{c_char, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use wasibox_core::abi::{
@@ -133,7 +133,7 @@ pub struct wasibox_dirent {
     /// WASI filetype (as in `wasibox_filestat`), symlinks not followed.
     pub filetype: u8,
     /// The name's bytes (no NUL needed).
-    pub name: *const u8,
+    pub name: *const c_char,
     /// The name's length.
     pub name_len: usize,
 }
@@ -216,7 +216,7 @@ pub struct wasibox_platform {
     pub open_preopen: Option<
         unsafe extern "C" fn(
             user: *mut c_void,
-            path: *const u8,
+            path: *const c_char,
             path_len: usize,
             readonly: u8,
             out: *mut u64,
@@ -310,7 +310,7 @@ pub struct wasibox_platform {
         unsafe extern "C" fn(
             user: *mut c_void,
             dir: u64,
-            name: *const u8,
+            name: *const c_char,
             name_len: usize,
             opts: *const wasibox_open_options,
             out: *mut u64,
@@ -321,7 +321,7 @@ pub struct wasibox_platform {
         unsafe extern "C" fn(
             user: *mut c_void,
             dir: u64,
-            name: *const u8,
+            name: *const c_char,
             name_len: usize,
             follow: u8,
             out: *mut wasibox_filestat,
@@ -334,31 +334,34 @@ pub struct wasibox_platform {
         unsafe extern "C" fn(
             user: *mut c_void,
             dir: u64,
-            name: *const u8,
+            name: *const c_char,
             name_len: usize,
-            buf: *mut u8,
+            buf: *mut c_char,
             cap: usize,
             len: *mut usize,
         ) -> u16,
     >,
     /// `mkdirat`.
-    pub mkdir_at:
-        Option<unsafe extern "C" fn(user: *mut c_void, dir: u64, name: *const u8, name_len: usize) -> u16>,
+    pub mkdir_at: Option<
+        unsafe extern "C" fn(user: *mut c_void, dir: u64, name: *const c_char, name_len: usize) -> u16,
+    >,
     /// `unlinkat(AT_REMOVEDIR)`.
-    pub rmdir_at:
-        Option<unsafe extern "C" fn(user: *mut c_void, dir: u64, name: *const u8, name_len: usize) -> u16>,
+    pub rmdir_at: Option<
+        unsafe extern "C" fn(user: *mut c_void, dir: u64, name: *const c_char, name_len: usize) -> u16,
+    >,
     /// `unlinkat`.
-    pub unlink_at:
-        Option<unsafe extern "C" fn(user: *mut c_void, dir: u64, name: *const u8, name_len: usize) -> u16>,
+    pub unlink_at: Option<
+        unsafe extern "C" fn(user: *mut c_void, dir: u64, name: *const c_char, name_len: usize) -> u16,
+    >,
     /// `renameat`.
     pub rename_at: Option<
         unsafe extern "C" fn(
             user: *mut c_void,
             old_dir: u64,
-            old: *const u8,
+            old_name: *const c_char,
             old_len: usize,
             new_dir: u64,
-            new: *const u8,
+            new_name: *const c_char,
             new_len: usize,
         ) -> u16,
     >,
@@ -367,10 +370,10 @@ pub struct wasibox_platform {
         unsafe extern "C" fn(
             user: *mut c_void,
             old_dir: u64,
-            old: *const u8,
+            old_name: *const c_char,
             old_len: usize,
             new_dir: u64,
-            new: *const u8,
+            new_name: *const c_char,
             new_len: usize,
         ) -> u16,
     >,
@@ -378,10 +381,10 @@ pub struct wasibox_platform {
     pub symlink_at: Option<
         unsafe extern "C" fn(
             user: *mut c_void,
-            target: *const u8,
+            target: *const c_char,
             target_len: usize,
             dir: u64,
-            name: *const u8,
+            name: *const c_char,
             name_len: usize,
         ) -> u16,
     >,
@@ -390,7 +393,7 @@ pub struct wasibox_platform {
         unsafe extern "C" fn(
             user: *mut c_void,
             dir: u64,
-            name: *const u8,
+            name: *const c_char,
             name_len: usize,
             atim: wasibox_settime,
             mtim: wasibox_settime,
@@ -578,7 +581,7 @@ unsafe extern "C" fn dirent_sink(sink_data: *mut c_void, entry: *const wasibox_d
         // SAFETY: the host passes a pointer to an entry valid for this call, or null.
         let Some(e) = (unsafe { entry.as_ref() }) else { return 0 };
         // SAFETY: the host promises `name .. name + name_len` is readable during the call.
-        let Ok(name) = (unsafe { bytes(e.name, e.name_len, "dirent name") }) else { return 0 };
+        let Ok(name) = (unsafe { bytes(e.name.cast(), e.name_len, "dirent name") }) else { return 0 };
         let entry = DirEntry { next: e.next, ino: e.ino, filetype: filetype_of(e.filetype), name };
         i32::from((state.sink)(&entry))
     };
@@ -629,20 +632,20 @@ impl CPlatform {
         let f = self.t().open_preopen?;
         let mut out = 0u64;
         // SAFETY: host callback; `path` is readable for the call, `out` a valid out-pointer.
-        let e = unsafe { f(self.t().user, path.as_ptr(), path.len(), readonly.into(), &mut out) };
+        let e = unsafe { f(self.t().user, path.as_ptr().cast(), path.len(), readonly.into(), &mut out) };
         Some(errno(e).map(|()| self.handle(out)))
     }
 
     /// Call a `(user, dir, name, name_len)` callback.
     fn name_call(
         &self,
-        f: Option<unsafe extern "C" fn(*mut c_void, u64, *const u8, usize) -> u16>,
+        f: Option<unsafe extern "C" fn(*mut c_void, u64, *const c_char, usize) -> u16>,
         dir: &CHandle,
         name: &str,
     ) -> Result<()> {
         let f = f.ok_or(Errno::NOSYS)?;
         // SAFETY: host callback; `name` is readable for the call.
-        errno(unsafe { f(self.t().user, dir.raw, name.as_ptr(), name.len()) })
+        errno(unsafe { f(self.t().user, dir.raw, name.as_ptr().cast(), name.len()) })
     }
 
     /// Call a `(user, h)` callback.
@@ -660,7 +663,9 @@ impl CPlatform {
     #[allow(clippy::type_complexity)]
     fn two_names(
         &self,
-        f: Option<unsafe extern "C" fn(*mut c_void, u64, *const u8, usize, u64, *const u8, usize) -> u16>,
+        f: Option<
+            unsafe extern "C" fn(*mut c_void, u64, *const c_char, usize, u64, *const c_char, usize) -> u16,
+        >,
         old_dir: &CHandle,
         old: &str,
         new_dir: &CHandle,
@@ -669,7 +674,15 @@ impl CPlatform {
         let f = f.ok_or(Errno::NOSYS)?;
         // SAFETY: host callback; both names are readable for the call.
         errno(unsafe {
-            f(self.t().user, old_dir.raw, old.as_ptr(), old.len(), new_dir.raw, new.as_ptr(), new.len())
+            f(
+                self.t().user,
+                old_dir.raw,
+                old.as_ptr().cast(),
+                old.len(),
+                new_dir.raw,
+                new.as_ptr().cast(),
+                new.len(),
+            )
         })
     }
 }
@@ -799,14 +812,16 @@ impl Platform for CPlatform {
         let opts = wasibox_open_options::from(opts);
         let mut out = 0u64;
         // SAFETY: host callback; `name`, `opts` readable and `out` writable for the call.
-        errno(unsafe { f(self.t().user, dir.raw, name.as_ptr(), name.len(), &opts, &mut out) })?;
+        errno(unsafe { f(self.t().user, dir.raw, name.as_ptr().cast(), name.len(), &opts, &mut out) })?;
         Ok(self.handle(out))
     }
     fn stat_at(&self, dir: &CHandle, name: &str, follow: bool) -> Result<Filestat> {
         let f = self.t().stat_at.ok_or(Errno::NOSYS)?;
         let mut out = wasibox_filestat::default();
         // SAFETY: host callback; `name` readable and `out` writable for the call.
-        errno(unsafe { f(self.t().user, dir.raw, name.as_ptr(), name.len(), follow.into(), &mut out) })?;
+        errno(unsafe {
+            f(self.t().user, dir.raw, name.as_ptr().cast(), name.len(), follow.into(), &mut out)
+        })?;
         Ok(filestat_of(&out))
     }
     fn readlink_at(&self, dir: &CHandle, name: &str) -> Result<Vec<u8>> {
@@ -818,7 +833,15 @@ impl Platform for CPlatform {
             // SAFETY: host callback; `name` readable, `buf` writable for `buf.len()` bytes,
             // `len` a valid out-pointer.
             errno(unsafe {
-                f(self.t().user, dir.raw, name.as_ptr(), name.len(), buf.as_mut_ptr(), buf.len(), &mut len)
+                f(
+                    self.t().user,
+                    dir.raw,
+                    name.as_ptr().cast(),
+                    name.len(),
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    &mut len,
+                )
             })?;
             if len <= buf.len() {
                 buf.truncate(len);
@@ -849,7 +872,9 @@ impl Platform for CPlatform {
     fn symlink_at(&self, target: &str, dir: &CHandle, name: &str) -> Result<()> {
         let f = self.t().symlink_at.ok_or(Errno::NOSYS)?;
         // SAFETY: host callback; both strings readable for the call.
-        errno(unsafe { f(self.t().user, target.as_ptr(), target.len(), dir.raw, name.as_ptr(), name.len()) })
+        errno(unsafe {
+            f(self.t().user, target.as_ptr().cast(), target.len(), dir.raw, name.as_ptr().cast(), name.len())
+        })
     }
     fn set_times_at(
         &self,
@@ -862,7 +887,15 @@ impl Platform for CPlatform {
         let f = self.t().set_times_at.ok_or(Errno::NOSYS)?;
         // SAFETY: host callback; `name` readable for the call.
         errno(unsafe {
-            f(self.t().user, dir.raw, name.as_ptr(), name.len(), atim.into(), mtim.into(), follow.into())
+            f(
+                self.t().user,
+                dir.raw,
+                name.as_ptr().cast(),
+                name.len(),
+                atim.into(),
+                mtim.into(),
+                follow.into(),
+            )
         })
     }
 
