@@ -760,7 +760,7 @@ int32_t wasibox_config_set_version(struct wasibox_config *cfg, uint32_t version)
  * `cfg` is null or a live config not used on another thread meanwhile; `arg` is null
  * (only with `len == 0`) or points to `len` readable bytes.
  */
-int32_t wasibox_config_push_arg(struct wasibox_config *cfg, const uint8_t *arg, size_t len);
+int32_t wasibox_config_push_arg(struct wasibox_config *cfg, const char *arg, size_t len);
 
 /**
  * Add the environment variable `key=value` (the guest inherits nothing else). The key

@@ -202,7 +202,7 @@ pub unsafe extern "C" fn wasibox_config_set_version(cfg: *mut wasibox_config, ve
 #[no_mangle]
 pub unsafe extern "C" fn wasibox_config_push_arg(
     cfg: *mut wasibox_config,
-    arg: *const u8,
+    arg: *const c_char,
     len: usize,
 ) -> i32 {
     with_config(cfg, |cfg| {
