@@ -187,15 +187,14 @@ int main(int argc, char **argv) {
   wasm_rt_init();
   Z_guest_init_module();
   static Z_guest_instance_t instance;
-  static struct Z_wasi_snapshot_preview1_instance_t preview1;
-  preview1.host = &host;
+  /* wasm2c's instantiate takes one instance per import module: the guest's WASI one. */
 #ifdef GUEST_IMPORTS_UNSTABLE
-  static struct Z_wasi_unstable_instance_t unstable;
-  unstable.host = &host;
-  Z_guest_instantiate(&instance, &unstable);
+  static struct Z_wasi_unstable_instance_t wasi;
 #else
-  Z_guest_instantiate(&instance, &preview1);
+  static struct Z_wasi_snapshot_preview1_instance_t wasi;
 #endif
+  wasi.host = &host;
+  Z_guest_instantiate(&instance, &wasi);
   host.memory = Z_guestZ_memory(&instance);
 
   int trap = 0;
