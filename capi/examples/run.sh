@@ -3,7 +3,8 @@
 # each guest a case needs into a native C host (wasm2c + capi/examples/c-host/host.c +
 # the wasm2c runtime + libwasibox_capi.a, with the system C compiler), and runs the
 # cases listed in capi/examples/cases.txt through it on the posix and mem backends.
-# Prints "capi: N passed, M failed" and fails if any case failed.
+# Prints "capi: N passed, M failed" and fails if any case failed; then links one host
+# against the shared library (libwasibox_capi.so) and runs it.
 #
 # Installs what it needs when missing (as root, with apt-get): wabt (wasm2c, wat2wasm,
 # the wasm2c runtime), a C compiler, python3, and, through scripts/setup.sh, the guests'
@@ -35,3 +36,14 @@ cargo build -p wasibox-capi
 bash conformance/guests/build.sh "$guests"
 python3 capi/examples/run_cases.py --lib "$target/debug/libwasibox_capi.a" --guests "$guests" \
   --out "$target/capi-example" --backend posix --backend mem capi/examples/cases.txt
+
+# The shared library serves the same host: relink the raw guest's host against it.
+d="$target/capi-example/rust_raw"
+"${CC:-cc}" "$d/host.o" "$d/guest.o" -lwasm-rt-impl -L"$target/debug" -lwasibox_capi -o "$d/host-shared"
+code=0
+out=$(LD_LIBRARY_PATH="$target/debug" "$d/host-shared" -- raw.wasm proc_exit_42) || code=$?
+if [ "$code" != 42 ] || [ "$out" != "exiting with 42" ]; then
+  echo "capi: the host linked against libwasibox_capi.so gave status $code and: $out" >&2
+  exit 1
+fi
+echo "capi: the host linked against libwasibox_capi.so: ok"

@@ -60,9 +60,12 @@ def build_host(guest, guests_dir, out, lib):
     if "Z_wasi_unstable_instance_t" in (d / "guest.h").read_text():
         defs.append("-DGUEST_IMPORTS_UNSTABLE")
     run([CC, "-O1", "-w", "-c", d / "guest.c", "-o", d / "guest.o"])
+    (d / "guest.c").unlink()  # megabytes of generated C: keep the object only
     run([CC, "-O1", "-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror", *defs,
          "-I", d, "-I", HEADER_DIR, "-c", HOST_C, "-o", d / "host.o"])
-    run([CC, d / "host.o", d / "guest.o", "-lwasm-rt-impl", lib, "-lpthread", "-ldl", "-lm", "-o", exe])
+    # Unused code dropped and symbols stripped: a host is 2 MB instead of 12.
+    run([CC, d / "host.o", d / "guest.o", "-lwasm-rt-impl", lib, "-lpthread", "-ldl", "-lm",
+         "-Wl,--gc-sections", "-s", "-o", exe])
     return exe, src.name
 
 
