@@ -14,6 +14,7 @@ const EFAULT: i32 = 21;
 const EINVAL: i32 = 28;
 const EIO: i32 = 29;
 const ENOSYS: i32 = 52;
+#[cfg(unix)]
 const EROFS: i32 = 69;
 
 fn id(name: &str) -> u32 {
