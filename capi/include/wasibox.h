@@ -21,6 +21,118 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Function ids for wasibox_call: the index of each function in the preview1 witx
+ * order. The same ids serve wasi_unstable (which has no sock_accept).
+ */
+#define WASIBOX_FUNC_ARGS_GET 0
+#define WASIBOX_FUNC_ARGS_SIZES_GET 1
+#define WASIBOX_FUNC_ENVIRON_GET 2
+#define WASIBOX_FUNC_ENVIRON_SIZES_GET 3
+#define WASIBOX_FUNC_CLOCK_RES_GET 4
+#define WASIBOX_FUNC_CLOCK_TIME_GET 5
+#define WASIBOX_FUNC_FD_ADVISE 6
+#define WASIBOX_FUNC_FD_ALLOCATE 7
+#define WASIBOX_FUNC_FD_CLOSE 8
+#define WASIBOX_FUNC_FD_DATASYNC 9
+#define WASIBOX_FUNC_FD_FDSTAT_GET 10
+#define WASIBOX_FUNC_FD_FDSTAT_SET_FLAGS 11
+#define WASIBOX_FUNC_FD_FDSTAT_SET_RIGHTS 12
+#define WASIBOX_FUNC_FD_FILESTAT_GET 13
+#define WASIBOX_FUNC_FD_FILESTAT_SET_SIZE 14
+#define WASIBOX_FUNC_FD_FILESTAT_SET_TIMES 15
+#define WASIBOX_FUNC_FD_PREAD 16
+#define WASIBOX_FUNC_FD_PRESTAT_GET 17
+#define WASIBOX_FUNC_FD_PRESTAT_DIR_NAME 18
+#define WASIBOX_FUNC_FD_PWRITE 19
+#define WASIBOX_FUNC_FD_READ 20
+#define WASIBOX_FUNC_FD_READDIR 21
+#define WASIBOX_FUNC_FD_RENUMBER 22
+#define WASIBOX_FUNC_FD_SEEK 23
+#define WASIBOX_FUNC_FD_SYNC 24
+#define WASIBOX_FUNC_FD_TELL 25
+#define WASIBOX_FUNC_FD_WRITE 26
+#define WASIBOX_FUNC_PATH_CREATE_DIRECTORY 27
+#define WASIBOX_FUNC_PATH_FILESTAT_GET 28
+#define WASIBOX_FUNC_PATH_FILESTAT_SET_TIMES 29
+#define WASIBOX_FUNC_PATH_LINK 30
+#define WASIBOX_FUNC_PATH_OPEN 31
+#define WASIBOX_FUNC_PATH_READLINK 32
+#define WASIBOX_FUNC_PATH_REMOVE_DIRECTORY 33
+#define WASIBOX_FUNC_PATH_RENAME 34
+#define WASIBOX_FUNC_PATH_SYMLINK 35
+#define WASIBOX_FUNC_PATH_UNLINK_FILE 36
+#define WASIBOX_FUNC_POLL_ONEOFF 37
+#define WASIBOX_FUNC_PROC_EXIT 38
+#define WASIBOX_FUNC_PROC_RAISE 39
+#define WASIBOX_FUNC_SCHED_YIELD 40
+#define WASIBOX_FUNC_RANDOM_GET 41
+#define WASIBOX_FUNC_SOCK_ACCEPT 42
+#define WASIBOX_FUNC_SOCK_RECV 43
+#define WASIBOX_FUNC_SOCK_SEND 44
+#define WASIBOX_FUNC_SOCK_SHUTDOWN 45
+#define WASIBOX_FUNC_COUNT 46
+
+/*
+ * Every function, for generating import shims:
+ *   X(name, id, returns_errno, nparams, params, args)
+ * name: the import name; id: its WASIBOX_FUNC_* id; returns_errno: 1 if the import
+ * returns an i32 errno, 0 for proc_exit (no result); params: the wasm parameters as
+ * C parameters with a leading comma, in parentheses, e.g. (, uint32_t fd, uint64_t
+ * offset), or () for none; args: their names for an initializer, e.g. (fd, offset),
+ * or (0) for none. WASIBOX_UNPAREN params removes the parentheses.
+ */
+#define WASIBOX_UNPAREN(...) __VA_ARGS__
+#define WASIBOX_FOR_EACH_FUNC(X) \
+  X(args_get, WASIBOX_FUNC_ARGS_GET, 1, 2, (, uint32_t argv, uint32_t argv_buf), (argv, argv_buf)) \
+  X(args_sizes_get, WASIBOX_FUNC_ARGS_SIZES_GET, 1, 2, (, uint32_t argc, uint32_t argv_buf_size), (argc, argv_buf_size)) \
+  X(environ_get, WASIBOX_FUNC_ENVIRON_GET, 1, 2, (, uint32_t environ, uint32_t environ_buf), (environ, environ_buf)) \
+  X(environ_sizes_get, WASIBOX_FUNC_ENVIRON_SIZES_GET, 1, 2, (, uint32_t count, uint32_t buf_size), (count, buf_size)) \
+  X(clock_res_get, WASIBOX_FUNC_CLOCK_RES_GET, 1, 2, (, uint32_t id, uint32_t resolution), (id, resolution)) \
+  X(clock_time_get, WASIBOX_FUNC_CLOCK_TIME_GET, 1, 3, (, uint32_t id, uint64_t precision, uint32_t time), (id, precision, time)) \
+  X(fd_advise, WASIBOX_FUNC_FD_ADVISE, 1, 4, (, uint32_t fd, uint64_t offset, uint64_t len, uint32_t advice), (fd, offset, len, advice)) \
+  X(fd_allocate, WASIBOX_FUNC_FD_ALLOCATE, 1, 3, (, uint32_t fd, uint64_t offset, uint64_t len), (fd, offset, len)) \
+  X(fd_close, WASIBOX_FUNC_FD_CLOSE, 1, 1, (, uint32_t fd), (fd)) \
+  X(fd_datasync, WASIBOX_FUNC_FD_DATASYNC, 1, 1, (, uint32_t fd), (fd)) \
+  X(fd_fdstat_get, WASIBOX_FUNC_FD_FDSTAT_GET, 1, 2, (, uint32_t fd, uint32_t stat), (fd, stat)) \
+  X(fd_fdstat_set_flags, WASIBOX_FUNC_FD_FDSTAT_SET_FLAGS, 1, 2, (, uint32_t fd, uint32_t flags), (fd, flags)) \
+  X(fd_fdstat_set_rights, WASIBOX_FUNC_FD_FDSTAT_SET_RIGHTS, 1, 3, (, uint32_t fd, uint64_t base, uint64_t inheriting), (fd, base, inheriting)) \
+  X(fd_filestat_get, WASIBOX_FUNC_FD_FILESTAT_GET, 1, 2, (, uint32_t fd, uint32_t buf), (fd, buf)) \
+  X(fd_filestat_set_size, WASIBOX_FUNC_FD_FILESTAT_SET_SIZE, 1, 2, (, uint32_t fd, uint64_t size), (fd, size)) \
+  X(fd_filestat_set_times, WASIBOX_FUNC_FD_FILESTAT_SET_TIMES, 1, 4, (, uint32_t fd, uint64_t atim, uint64_t mtim, uint32_t fst_flags), (fd, atim, mtim, fst_flags)) \
+  X(fd_pread, WASIBOX_FUNC_FD_PREAD, 1, 5, (, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset, uint32_t nread), (fd, iovs, iovs_len, offset, nread)) \
+  X(fd_prestat_get, WASIBOX_FUNC_FD_PRESTAT_GET, 1, 2, (, uint32_t fd, uint32_t buf), (fd, buf)) \
+  X(fd_prestat_dir_name, WASIBOX_FUNC_FD_PRESTAT_DIR_NAME, 1, 3, (, uint32_t fd, uint32_t path, uint32_t path_len), (fd, path, path_len)) \
+  X(fd_pwrite, WASIBOX_FUNC_FD_PWRITE, 1, 5, (, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset, uint32_t nwritten), (fd, iovs, iovs_len, offset, nwritten)) \
+  X(fd_read, WASIBOX_FUNC_FD_READ, 1, 4, (, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nread), (fd, iovs, iovs_len, nread)) \
+  X(fd_readdir, WASIBOX_FUNC_FD_READDIR, 1, 5, (, uint32_t fd, uint32_t buf, uint32_t buf_len, uint64_t cookie, uint32_t bufused), (fd, buf, buf_len, cookie, bufused)) \
+  X(fd_renumber, WASIBOX_FUNC_FD_RENUMBER, 1, 2, (, uint32_t fd, uint32_t to), (fd, to)) \
+  X(fd_seek, WASIBOX_FUNC_FD_SEEK, 1, 4, (, uint32_t fd, uint64_t offset, uint32_t whence, uint32_t newoffset), (fd, offset, whence, newoffset)) \
+  X(fd_sync, WASIBOX_FUNC_FD_SYNC, 1, 1, (, uint32_t fd), (fd)) \
+  X(fd_tell, WASIBOX_FUNC_FD_TELL, 1, 2, (, uint32_t fd, uint32_t offset), (fd, offset)) \
+  X(fd_write, WASIBOX_FUNC_FD_WRITE, 1, 4, (, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nwritten), (fd, iovs, iovs_len, nwritten)) \
+  X(path_create_directory, WASIBOX_FUNC_PATH_CREATE_DIRECTORY, 1, 3, (, uint32_t fd, uint32_t path, uint32_t path_len), (fd, path, path_len)) \
+  X(path_filestat_get, WASIBOX_FUNC_PATH_FILESTAT_GET, 1, 5, (, uint32_t fd, uint32_t flags, uint32_t path, uint32_t path_len, uint32_t buf), (fd, flags, path, path_len, buf)) \
+  X(path_filestat_set_times, WASIBOX_FUNC_PATH_FILESTAT_SET_TIMES, 1, 7, (, uint32_t fd, uint32_t flags, uint32_t path, uint32_t path_len, uint64_t atim, uint64_t mtim, uint32_t fst_flags), (fd, flags, path, path_len, atim, mtim, fst_flags)) \
+  X(path_link, WASIBOX_FUNC_PATH_LINK, 1, 7, (, uint32_t old_fd, uint32_t old_flags, uint32_t old_path, uint32_t old_path_len, uint32_t new_fd, uint32_t new_path, uint32_t new_path_len), (old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len)) \
+  X(path_open, WASIBOX_FUNC_PATH_OPEN, 1, 9, (, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t path_len, uint32_t oflags, uint64_t base, uint64_t inheriting, uint32_t fdflags, uint32_t opened_fd), (fd, dirflags, path, path_len, oflags, base, inheriting, fdflags, opened_fd)) \
+  X(path_readlink, WASIBOX_FUNC_PATH_READLINK, 1, 6, (, uint32_t fd, uint32_t path, uint32_t path_len, uint32_t buf, uint32_t buf_len, uint32_t bufused), (fd, path, path_len, buf, buf_len, bufused)) \
+  X(path_remove_directory, WASIBOX_FUNC_PATH_REMOVE_DIRECTORY, 1, 3, (, uint32_t fd, uint32_t path, uint32_t path_len), (fd, path, path_len)) \
+  X(path_rename, WASIBOX_FUNC_PATH_RENAME, 1, 6, (, uint32_t fd, uint32_t old_path, uint32_t old_path_len, uint32_t new_fd, uint32_t new_path, uint32_t new_path_len), (fd, old_path, old_path_len, new_fd, new_path, new_path_len)) \
+  X(path_symlink, WASIBOX_FUNC_PATH_SYMLINK, 1, 5, (, uint32_t old_path, uint32_t old_path_len, uint32_t fd, uint32_t new_path, uint32_t new_path_len), (old_path, old_path_len, fd, new_path, new_path_len)) \
+  X(path_unlink_file, WASIBOX_FUNC_PATH_UNLINK_FILE, 1, 3, (, uint32_t fd, uint32_t path, uint32_t path_len), (fd, path, path_len)) \
+  X(poll_oneoff, WASIBOX_FUNC_POLL_ONEOFF, 1, 4, (, uint32_t subs, uint32_t events, uint32_t nsubscriptions, uint32_t nevents), (subs, events, nsubscriptions, nevents)) \
+  X(proc_exit, WASIBOX_FUNC_PROC_EXIT, 0, 1, (, uint32_t code), (code)) \
+  X(proc_raise, WASIBOX_FUNC_PROC_RAISE, 1, 1, (, uint32_t sig), (sig)) \
+  X(sched_yield, WASIBOX_FUNC_SCHED_YIELD, 1, 0, (), (0)) \
+  X(random_get, WASIBOX_FUNC_RANDOM_GET, 1, 2, (, uint32_t buf, uint32_t buf_len), (buf, buf_len)) \
+  X(sock_accept, WASIBOX_FUNC_SOCK_ACCEPT, 1, 3, (, uint32_t fd, uint32_t flags, uint32_t opened_fd), (fd, flags, opened_fd)) \
+  X(sock_recv, WASIBOX_FUNC_SOCK_RECV, 1, 6, (, uint32_t fd, uint32_t ri_data, uint32_t ri_data_len, uint32_t ri_flags, uint32_t ro_datalen, uint32_t ro_flags), (fd, ri_data, ri_data_len, ri_flags, ro_datalen, ro_flags)) \
+  X(sock_send, WASIBOX_FUNC_SOCK_SEND, 1, 5, (, uint32_t fd, uint32_t si_data, uint32_t si_data_len, uint32_t si_flags, uint32_t so_datalen), (fd, si_data, si_data_len, si_flags, so_datalen)) \
+  X(sock_shutdown, WASIBOX_FUNC_SOCK_SHUTDOWN, 1, 2, (, uint32_t fd, uint32_t how), (fd, how)) \
+  /* end of WASIBOX_FOR_EACH_FUNC */
+
+
 /**
  * Backend: the host's real filesystem, clocks and randomness (POSIX hosts only).
  */
@@ -937,115 +1049,3 @@ const char *wasibox_status_name(int32_t status);
 #endif  // __cplusplus
 
 #endif  /* WASIBOX_H */
-
-
-/*
- * Function ids for wasibox_call: the index of each function in the preview1 witx
-* order. The same ids serve wasi_unstable (which has no sock_accept).
- */
-#define WASIBOX_FUNC_ARGS_GET 0
-#define WASIBOX_FUNC_ARGS_SIZES_GET 1
-#define WASIBOX_FUNC_ENVIRON_GET 2
-#define WASIBOX_FUNC_ENVIRON_SIZES_GET 3
-#define WASIBOX_FUNC_CLOCK_RES_GET 4
-#define WASIBOX_FUNC_CLOCK_TIME_GET 5
-#define WASIBOX_FUNC_FD_ADVISE 6
-#define WASIBOX_FUNC_FD_ALLOCATE 7
-#define WASIBOX_FUNC_FD_CLOSE 8
-#define WASIBOX_FUNC_FD_DATASYNC 9
-#define WASIBOX_FUNC_FD_FDSTAT_GET 10
-#define WASIBOX_FUNC_FD_FDSTAT_SET_FLAGS 11
-#define WASIBOX_FUNC_FD_FDSTAT_SET_RIGHTS 12
-#define WASIBOX_FUNC_FD_FILESTAT_GET 13
-#define WASIBOX_FUNC_FD_FILESTAT_SET_SIZE 14
-#define WASIBOX_FUNC_FD_FILESTAT_SET_TIMES 15
-#define WASIBOX_FUNC_FD_PREAD 16
-#define WASIBOX_FUNC_FD_PRESTAT_GET 17
-#define WASIBOX_FUNC_FD_PRESTAT_DIR_NAME 18
-#define WASIBOX_FUNC_FD_PWRITE 19
-#define WASIBOX_FUNC_FD_READ 20
-#define WASIBOX_FUNC_FD_READDIR 21
-#define WASIBOX_FUNC_FD_RENUMBER 22
-#define WASIBOX_FUNC_FD_SEEK 23
-#define WASIBOX_FUNC_FD_SYNC 24
-#define WASIBOX_FUNC_FD_TELL 25
-#define WASIBOX_FUNC_FD_WRITE 26
-#define WASIBOX_FUNC_PATH_CREATE_DIRECTORY 27
-#define WASIBOX_FUNC_PATH_FILESTAT_GET 28
-#define WASIBOX_FUNC_PATH_FILESTAT_SET_TIMES 29
-#define WASIBOX_FUNC_PATH_LINK 30
-#define WASIBOX_FUNC_PATH_OPEN 31
-#define WASIBOX_FUNC_PATH_READLINK 32
-#define WASIBOX_FUNC_PATH_REMOVE_DIRECTORY 33
-#define WASIBOX_FUNC_PATH_RENAME 34
-#define WASIBOX_FUNC_PATH_SYMLINK 35
-#define WASIBOX_FUNC_PATH_UNLINK_FILE 36
-#define WASIBOX_FUNC_POLL_ONEOFF 37
-#define WASIBOX_FUNC_PROC_EXIT 38
-#define WASIBOX_FUNC_PROC_RAISE 39
-#define WASIBOX_FUNC_SCHED_YIELD 40
-#define WASIBOX_FUNC_RANDOM_GET 41
-#define WASIBOX_FUNC_SOCK_ACCEPT 42
-#define WASIBOX_FUNC_SOCK_RECV 43
-#define WASIBOX_FUNC_SOCK_SEND 44
-#define WASIBOX_FUNC_SOCK_SHUTDOWN 45
-#define WASIBOX_FUNC_COUNT 46
-
-/*
- * Every function, for generating import shims:
-*   X(name, id, returns_errno, nparams, params, args)
-* name: the import name; id: its WASIBOX_FUNC_* id; returns_errno: 1 if the import
-* returns an i32 errno, 0 for proc_exit (no result); params: the wasm parameters as
-* C parameters with a leading comma, in parentheses, e.g. (, uint32_t fd, uint64_t
-* offset), or () for none; args: their names for an initializer, e.g. (fd, offset),
-* or (0) for none. WASIBOX_UNPAREN(params) removes the parentheses.
- */
-#define WASIBOX_UNPAREN(...) __VA_ARGS__
-#define WASIBOX_FOR_EACH_FUNC(X) \
-  X(args_get, WASIBOX_FUNC_ARGS_GET, 1, 2, (, uint32_t argv, uint32_t argv_buf), (argv, argv_buf)) \
-  X(args_sizes_get, WASIBOX_FUNC_ARGS_SIZES_GET, 1, 2, (, uint32_t argc, uint32_t argv_buf_size), (argc, argv_buf_size)) \
-  X(environ_get, WASIBOX_FUNC_ENVIRON_GET, 1, 2, (, uint32_t environ, uint32_t environ_buf), (environ, environ_buf)) \
-  X(environ_sizes_get, WASIBOX_FUNC_ENVIRON_SIZES_GET, 1, 2, (, uint32_t count, uint32_t buf_size), (count, buf_size)) \
-  X(clock_res_get, WASIBOX_FUNC_CLOCK_RES_GET, 1, 2, (, uint32_t id, uint32_t resolution), (id, resolution)) \
-  X(clock_time_get, WASIBOX_FUNC_CLOCK_TIME_GET, 1, 3, (, uint32_t id, uint64_t precision, uint32_t time), (id, precision, time)) \
-  X(fd_advise, WASIBOX_FUNC_FD_ADVISE, 1, 4, (, uint32_t fd, uint64_t offset, uint64_t len, uint32_t advice), (fd, offset, len, advice)) \
-  X(fd_allocate, WASIBOX_FUNC_FD_ALLOCATE, 1, 3, (, uint32_t fd, uint64_t offset, uint64_t len), (fd, offset, len)) \
-  X(fd_close, WASIBOX_FUNC_FD_CLOSE, 1, 1, (, uint32_t fd), (fd)) \
-  X(fd_datasync, WASIBOX_FUNC_FD_DATASYNC, 1, 1, (, uint32_t fd), (fd)) \
-  X(fd_fdstat_get, WASIBOX_FUNC_FD_FDSTAT_GET, 1, 2, (, uint32_t fd, uint32_t stat), (fd, stat)) \
-  X(fd_fdstat_set_flags, WASIBOX_FUNC_FD_FDSTAT_SET_FLAGS, 1, 2, (, uint32_t fd, uint32_t flags), (fd, flags)) \
-  X(fd_fdstat_set_rights, WASIBOX_FUNC_FD_FDSTAT_SET_RIGHTS, 1, 3, (, uint32_t fd, uint64_t base, uint64_t inheriting), (fd, base, inheriting)) \
-  X(fd_filestat_get, WASIBOX_FUNC_FD_FILESTAT_GET, 1, 2, (, uint32_t fd, uint32_t buf), (fd, buf)) \
-  X(fd_filestat_set_size, WASIBOX_FUNC_FD_FILESTAT_SET_SIZE, 1, 2, (, uint32_t fd, uint64_t size), (fd, size)) \
-  X(fd_filestat_set_times, WASIBOX_FUNC_FD_FILESTAT_SET_TIMES, 1, 4, (, uint32_t fd, uint64_t atim, uint64_t mtim, uint32_t fst_flags), (fd, atim, mtim, fst_flags)) \
-  X(fd_pread, WASIBOX_FUNC_FD_PREAD, 1, 5, (, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset, uint32_t nread), (fd, iovs, iovs_len, offset, nread)) \
-  X(fd_prestat_get, WASIBOX_FUNC_FD_PRESTAT_GET, 1, 2, (, uint32_t fd, uint32_t buf), (fd, buf)) \
-  X(fd_prestat_dir_name, WASIBOX_FUNC_FD_PRESTAT_DIR_NAME, 1, 3, (, uint32_t fd, uint32_t path, uint32_t path_len), (fd, path, path_len)) \
-  X(fd_pwrite, WASIBOX_FUNC_FD_PWRITE, 1, 5, (, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset, uint32_t nwritten), (fd, iovs, iovs_len, offset, nwritten)) \
-  X(fd_read, WASIBOX_FUNC_FD_READ, 1, 4, (, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nread), (fd, iovs, iovs_len, nread)) \
-  X(fd_readdir, WASIBOX_FUNC_FD_READDIR, 1, 5, (, uint32_t fd, uint32_t buf, uint32_t buf_len, uint64_t cookie, uint32_t bufused), (fd, buf, buf_len, cookie, bufused)) \
-  X(fd_renumber, WASIBOX_FUNC_FD_RENUMBER, 1, 2, (, uint32_t fd, uint32_t to), (fd, to)) \
-  X(fd_seek, WASIBOX_FUNC_FD_SEEK, 1, 4, (, uint32_t fd, uint64_t offset, uint32_t whence, uint32_t newoffset), (fd, offset, whence, newoffset)) \
-  X(fd_sync, WASIBOX_FUNC_FD_SYNC, 1, 1, (, uint32_t fd), (fd)) \
-  X(fd_tell, WASIBOX_FUNC_FD_TELL, 1, 2, (, uint32_t fd, uint32_t offset), (fd, offset)) \
-  X(fd_write, WASIBOX_FUNC_FD_WRITE, 1, 4, (, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nwritten), (fd, iovs, iovs_len, nwritten)) \
-  X(path_create_directory, WASIBOX_FUNC_PATH_CREATE_DIRECTORY, 1, 3, (, uint32_t fd, uint32_t path, uint32_t path_len), (fd, path, path_len)) \
-  X(path_filestat_get, WASIBOX_FUNC_PATH_FILESTAT_GET, 1, 5, (, uint32_t fd, uint32_t flags, uint32_t path, uint32_t path_len, uint32_t buf), (fd, flags, path, path_len, buf)) \
-  X(path_filestat_set_times, WASIBOX_FUNC_PATH_FILESTAT_SET_TIMES, 1, 7, (, uint32_t fd, uint32_t flags, uint32_t path, uint32_t path_len, uint64_t atim, uint64_t mtim, uint32_t fst_flags), (fd, flags, path, path_len, atim, mtim, fst_flags)) \
-  X(path_link, WASIBOX_FUNC_PATH_LINK, 1, 7, (, uint32_t old_fd, uint32_t old_flags, uint32_t old_path, uint32_t old_path_len, uint32_t new_fd, uint32_t new_path, uint32_t new_path_len), (old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len)) \
-  X(path_open, WASIBOX_FUNC_PATH_OPEN, 1, 9, (, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t path_len, uint32_t oflags, uint64_t base, uint64_t inheriting, uint32_t fdflags, uint32_t opened_fd), (fd, dirflags, path, path_len, oflags, base, inheriting, fdflags, opened_fd)) \
-  X(path_readlink, WASIBOX_FUNC_PATH_READLINK, 1, 6, (, uint32_t fd, uint32_t path, uint32_t path_len, uint32_t buf, uint32_t buf_len, uint32_t bufused), (fd, path, path_len, buf, buf_len, bufused)) \
-  X(path_remove_directory, WASIBOX_FUNC_PATH_REMOVE_DIRECTORY, 1, 3, (, uint32_t fd, uint32_t path, uint32_t path_len), (fd, path, path_len)) \
-  X(path_rename, WASIBOX_FUNC_PATH_RENAME, 1, 6, (, uint32_t fd, uint32_t old_path, uint32_t old_path_len, uint32_t new_fd, uint32_t new_path, uint32_t new_path_len), (fd, old_path, old_path_len, new_fd, new_path, new_path_len)) \
-  X(path_symlink, WASIBOX_FUNC_PATH_SYMLINK, 1, 5, (, uint32_t old_path, uint32_t old_path_len, uint32_t fd, uint32_t new_path, uint32_t new_path_len), (old_path, old_path_len, fd, new_path, new_path_len)) \
-  X(path_unlink_file, WASIBOX_FUNC_PATH_UNLINK_FILE, 1, 3, (, uint32_t fd, uint32_t path, uint32_t path_len), (fd, path, path_len)) \
-  X(poll_oneoff, WASIBOX_FUNC_POLL_ONEOFF, 1, 4, (, uint32_t subs, uint32_t events, uint32_t nsubscriptions, uint32_t nevents), (subs, events, nsubscriptions, nevents)) \
-  X(proc_exit, WASIBOX_FUNC_PROC_EXIT, 0, 1, (, uint32_t code), (code)) \
-  X(proc_raise, WASIBOX_FUNC_PROC_RAISE, 1, 1, (, uint32_t sig), (sig)) \
-  X(sched_yield, WASIBOX_FUNC_SCHED_YIELD, 1, 0, (), (0)) \
-  X(random_get, WASIBOX_FUNC_RANDOM_GET, 1, 2, (, uint32_t buf, uint32_t buf_len), (buf, buf_len)) \
-  X(sock_accept, WASIBOX_FUNC_SOCK_ACCEPT, 1, 3, (, uint32_t fd, uint32_t flags, uint32_t opened_fd), (fd, flags, opened_fd)) \
-  X(sock_recv, WASIBOX_FUNC_SOCK_RECV, 1, 6, (, uint32_t fd, uint32_t ri_data, uint32_t ri_data_len, uint32_t ri_flags, uint32_t ro_datalen, uint32_t ro_flags), (fd, ri_data, ri_data_len, ri_flags, ro_datalen, ro_flags)) \
-  X(sock_send, WASIBOX_FUNC_SOCK_SEND, 1, 5, (, uint32_t fd, uint32_t si_data, uint32_t si_data_len, uint32_t si_flags, uint32_t so_datalen), (fd, si_data, si_data_len, si_flags, so_datalen)) \
-  X(sock_shutdown, WASIBOX_FUNC_SOCK_SHUTDOWN, 1, 2, (, uint32_t fd, uint32_t how), (fd, how)) \
-  /* end of WASIBOX_FOR_EACH_FUNC */

@@ -19,27 +19,40 @@ fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The part cbindgen cannot produce: one id per function, and an X-macro over the table.
+/// The part cbindgen cannot produce (it does not expand wasibox-core's function-table
+/// macro): one id per function, and an X-macro over the table. Placed right after the
+/// includes, inside the include guard.
 fn function_table() -> String {
     let mut s = String::new();
-    s.push_str(
-        "\n/*\n * Function ids for wasibox_call: the index of each function in the preview1 witx\n\
-         * order. The same ids serve wasi_unstable (which has no sock_accept).\n */\n",
-    );
+    for line in [
+        "",
+        "/*",
+        " * Function ids for wasibox_call: the index of each function in the preview1 witx",
+        " * order. The same ids serve wasi_unstable (which has no sock_accept).",
+        " */",
+    ] {
+        let _ = writeln!(s, "{line}");
+    }
     for (i, f) in Func::ALL.iter().enumerate() {
         let _ = writeln!(s, "#define WASIBOX_FUNC_{} {i}", f.name().to_uppercase());
     }
     let _ = writeln!(s, "#define WASIBOX_FUNC_COUNT {}", Func::ALL.len());
-    s.push_str(
-        "\n/*\n * Every function, for generating import shims:\n\
-         *   X(name, id, returns_errno, nparams, params, args)\n\
-         * name: the import name; id: its WASIBOX_FUNC_* id; returns_errno: 1 if the import\n\
-         * returns an i32 errno, 0 for proc_exit (no result); params: the wasm parameters as\n\
-         * C parameters with a leading comma, in parentheses, e.g. (, uint32_t fd, uint64_t\n\
-         * offset), or () for none; args: their names for an initializer, e.g. (fd, offset),\n\
-         * or (0) for none. WASIBOX_UNPAREN(params) removes the parentheses.\n */\n\
-         #define WASIBOX_UNPAREN(...) __VA_ARGS__\n#define WASIBOX_FOR_EACH_FUNC(X) \\\n",
-    );
+    for line in [
+        "",
+        "/*",
+        " * Every function, for generating import shims:",
+        " *   X(name, id, returns_errno, nparams, params, args)",
+        " * name: the import name; id: its WASIBOX_FUNC_* id; returns_errno: 1 if the import",
+        " * returns an i32 errno, 0 for proc_exit (no result); params: the wasm parameters as",
+        " * C parameters with a leading comma, in parentheses, e.g. (, uint32_t fd, uint64_t",
+        " * offset), or () for none; args: their names for an initializer, e.g. (fd, offset),",
+        " * or (0) for none. WASIBOX_UNPAREN params removes the parentheses.",
+        " */",
+        "#define WASIBOX_UNPAREN(...) __VA_ARGS__",
+        "#define WASIBOX_FOR_EACH_FUNC(X) \\",
+    ] {
+        let _ = writeln!(s, "{line}");
+    }
     for f in Func::ALL {
         let params: Vec<String> = f
             .params()
@@ -73,7 +86,7 @@ fn generate() -> String {
     cbindgen::Builder::new()
         .with_crate(&dir)
         .with_config(config)
-        .with_trailer(function_table())
+        .with_after_include(function_table())
         .generate()
         .expect("cbindgen runs")
         .write(&mut out);
@@ -150,7 +163,7 @@ fn header_compiles_as_c99_and_cxx_with_rust_layouts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let body = format!(
         "#include <errno.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <time.h>\n\
-         #include <sys/stat.h>\n#include \"wasibox.h\"\n\
+         #include <sys/stat.h>\n#include \"wasibox.h\"\n#include \"wasibox.h\" /* the guard holds */\n\
          #define WASIBOX_CHECK(e) typedef char WASIBOX_CAT(check_, __LINE__)[(e) ? 1 : -1]\n\
          #define WASIBOX_CAT(a, b) WASIBOX_CAT2(a, b)\n#define WASIBOX_CAT2(a, b) a##b\n\
          {}\n\
