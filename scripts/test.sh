@@ -33,11 +33,19 @@ cargo test --workspace 2>&1 | tee "$log"
 passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
 
+step "C API: a wasm2c C host runs a conformance subset (capi/examples/run.sh)"
+capi_log=$(mktemp)
+bash capi/examples/run.sh 2>&1 | tee "$capi_log"
+capi_line=$(grep -Eo 'capi: [0-9]+ passed, [0-9]+ failed' "$capi_log" | tail -1)
+rm -f "$capi_log"
+
 if [ -z "${QUICK:-}" ]; then
   step "clippy"
   cargo clippy --workspace --all-targets -- -D warnings
   step "fmt"
   cargo fmt --all -- --check
+  step "docs (every public item documented, no rustdoc warnings)"
+  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --exclude wasibox-bench
 fi
 
 # ---- windows backend under Wine -------------------------------------------------------
@@ -137,4 +145,4 @@ fi
 end=$(date +%s)
 echo
 disk
-echo "SUMMARY: cargo tests ${passed} passed, ${failed} failed; $((end - start)) s"
+echo "SUMMARY: cargo tests ${passed} passed, ${failed} failed; ${capi_line:-capi: not run}; $((end - start)) s"

@@ -865,7 +865,7 @@ int32_t wasibox_config_set_backend(struct wasibox_config *cfg, uint32_t backend)
 int32_t wasibox_config_set_version(struct wasibox_config *cfg, uint32_t version);
 
 /**
- * Append one argument (the first one is the program name, argv[0]): `len` bytes at
+ * Append one argument (the first one is the program name, `argv[0]`): `len` bytes at
  * `arg`, no NUL among them (`WASIBOX_ERR_INVALID`). Any bytes otherwise, as on POSIX.
  *
  * # Safety

@@ -193,7 +193,7 @@ pub unsafe extern "C" fn wasibox_config_set_version(cfg: *mut wasibox_config, ve
     })
 }
 
-/// Append one argument (the first one is the program name, argv[0]): `len` bytes at
+/// Append one argument (the first one is the program name, `argv[0]`): `len` bytes at
 /// `arg`, no NUL among them (`WASIBOX_ERR_INVALID`). Any bytes otherwise, as on POSIX.
 ///
 /// # Safety
