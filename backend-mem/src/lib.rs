@@ -36,6 +36,32 @@
 //! threads) may use one filesystem at once. Every namespace operation holds one
 //! filesystem-wide lock; file data has a lock per inode, so I/O on different files runs
 //! in parallel. No lock is ever held while calling back into foreign code.
+//!
+//! ## Example
+//!
+//! ```
+//! use wasibox_core::abi::ClockId;
+//! use wasibox_core::{Platform, WasiCtx};
+//! use wasibox_mem::{MemConfig, MemPlatform};
+//!
+//! // Same seed, same bytes; clocks start at 2000-01-01 and move only when read.
+//! let a = MemPlatform::new(MemConfig { seed: 7, ..MemConfig::default() });
+//! let b = MemPlatform::new(MemConfig { seed: 7, ..MemConfig::default() });
+//! let (mut x, mut y) = ([0u8; 16], [0u8; 16]);
+//! a.random(&mut x)?;
+//! b.random(&mut y)?;
+//! assert_eq!(x, y);
+//! assert_eq!(a.clock_time(ClockId::Realtime, 0)?, b.clock_time(ClockId::Realtime, 0)?);
+//!
+//! // A tree for the guest, built by the host, and a preopen of it.
+//! a.fs().create_dir_all("/data/sub")?;
+//! a.fs().write_file("/data/sub/hello.txt", b"hi")?;
+//! let data = a.open_dir("/data")?;
+//! let ctx = WasiCtx::builder(a).preopen("/data", data).build()?;
+//! // ... run the guest with `ctx`; afterwards the host reads what it left:
+//! assert_eq!(ctx.platform().fs().read_file("/data/sub/hello.txt")?, b"hi");
+//! # Ok::<(), wasibox_core::Errno>(())
+//! ```
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

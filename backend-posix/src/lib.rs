@@ -28,6 +28,33 @@
 //! seeking a pipe), or `ENOTSUP` where the host cannot do it at all (changing the sync
 //! flags after open; `RSYNC` on hosts without `O_RSYNC`). Choices and deviations are
 //! recorded in `RATIONALE.md` beside this crate.
+//!
+//! ## Example
+//!
+//! A host directory preopened as `/data`, and a call dispatched to it without an engine
+//! (an engine's import does the same with the guest's memory):
+//!
+//! ```
+//! use wasibox_core::{call, Errno, Func, Version, WasiCtx};
+//! use wasibox_posix::{PosixHandle, PosixPlatform};
+//!
+//! let dir = tempfile::tempdir()?;
+//! std::fs::write(dir.path().join("a.txt"), "hello")?;
+//! let mut ctx = WasiCtx::builder(PosixPlatform::new())
+//!     .preopen("/data", PosixHandle::open_dir(dir.path())?)
+//!     .build()?;
+//! let mut memory = vec![0u8; 65536];
+//! memory[100..105].copy_from_slice(b"a.txt");
+//! // path_filestat_get(fd 3 = /data, SYMLINK_FOLLOW, "a.txt", filestat at 0)
+//! let r = call(&mut ctx, &mut memory[..], Version::Preview1, Func::PathFilestatGet, &[3, 1, 100, 5, 0]);
+//! assert_eq!(r, Ok(Errno::SUCCESS));
+//! assert_eq!(memory[32..40], 5u64.to_le_bytes()); // filestat.size
+//! // ".." never leaves the preopen.
+//! memory[100..108].copy_from_slice(b"../a.txt");
+//! let r = call(&mut ctx, &mut memory[..], Version::Preview1, Func::PathFilestatGet, &[3, 1, 100, 8, 0]);
+//! assert_eq!(r, Ok(Errno::NOTCAPABLE));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg(unix)]

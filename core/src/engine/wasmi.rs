@@ -1,13 +1,27 @@
 //! The wasmi engine (feature `wasmi`; works with wasmi's `no_std` build).
 //!
-//! ```ignore
-//! let engine = wasmi::Engine::default();
-//! let module = wasmi::Module::new(&engine, &wasm)?;
-//! let mut linker = wasmi::Linker::new(&engine);
-//! wasibox_core::engine::wasmi::add_to_linker(&mut linker, Some(Version::Preview1))?;
-//! let mut store = wasmi::Store::new(&engine, ctx);
-//! let instance = linker.instantiate_and_start(&mut store, &module)?;
-//! let outcome = wasibox_core::engine::wasmi::start(&mut store, &instance)?;
+//! [`add_to_linker`] is node:wasi's `getImportObject()`, [`start`] and [`initialize`] its
+//! `start(instance)` and `initialize(instance)`; [`run_command`] does all of it at once:
+//!
+//! ```
+//! use wasibox_core::engine::{wasmi::run_command, Outcome};
+//! use wasibox_core::WasiCtx;
+//! use wasibox_mem::{MemConfig, MemPipe, MemPlatform};
+//!
+//! let wasm = wat::parse_str(r#"(module
+//!     (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+//!     (memory (export "memory") 1)
+//!     (data (i32.const 8) "hi\n")
+//!     (data (i32.const 0) "\08\00\00\00\03\00\00\00") ;; one iovec: 3 bytes at 8
+//!     (func (export "_start") (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))))"#)?;
+//! let platform = MemPlatform::new(MemConfig::default());
+//! let stdout = MemPipe::new();
+//! let out = platform.pipe_handle(stdout.clone(), false, true);
+//! let ctx = WasiCtx::builder(platform).stdout(out).build()?;
+//! let (outcome, _store) = run_command(&wasmi::Engine::default(), &wasm, ctx);
+//! assert_eq!(outcome?, Outcome::Exit(0));
+//! assert_eq!(stdout.take(), b"hi\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use super::{check_initialize, check_start, no_memory, ExitError, Outcome, RunError};
