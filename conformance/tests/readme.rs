@@ -1,6 +1,8 @@
 //! The README's embedding snippets, as code that runs: each `rust` block of the README's
 //! "Embedding" section must appear in this file line for line (leading spaces aside), and
-//! the tests below call the functions those blocks define with a real module.
+//! the tests below call the functions those blocks define with a real module. The
+//! snippets use the posix backend, so this file is for Unix hosts.
+#![cfg(unix)]
 
 use std::error::Error;
 use std::path::Path;
