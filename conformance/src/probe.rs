@@ -193,4 +193,7 @@ impl<P: Platform> Platform for ChangeProbe<P> {
     fn sock_shutdown(&self, h: &Self::Handle, how: SdFlags) -> Result<()> {
         self.inner.sock_shutdown(h, how)
     }
+    fn exit_requested(&self) -> Option<wasibox_core::Exit> {
+        self.inner.exit_requested()
+    }
 }

@@ -25,6 +25,7 @@
 //! | `open_beneath` | none: the core opens paths component by component with `open_at` |
 //! | `sched_yield` | success |
 //! | `sock_accept`, `sock_recv`, `sock_send`, `sock_shutdown` | `ENOTSOCK` (there are no sockets) |
+//! | `exit_requested` | `None`: the guest runs until it exits |
 //!
 //! ## What it must never do
 //!

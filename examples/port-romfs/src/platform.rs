@@ -447,5 +447,5 @@ impl<B: Board> Platform for RomPlatform<B> {
 
     // Left to the trait's defaults (see the crate documentation for what the guest sees):
     // close, advise, allocate, open_beneath, sched_yield, sock_accept, sock_recv,
-    // sock_send, sock_shutdown.
+    // sock_send, sock_shutdown, exit_requested.
 }
