@@ -39,19 +39,18 @@ pub fn render(results: &Value) -> Result<String, String> {
         return Err("none of the charted runtimes is in the results".into());
     }
     // One group per workload measured per call or per entry, in the report's order.
-    let mut groups: Vec<(&str, Vec<Option<f64>>)> = Vec::new();
+    let mut groups: Vec<(&str, Vec<Option<(f64, bool)>>)> = Vec::new();
     for (workload, label, unit) in crate::run::WORKLOADS {
         if *unit == crate::run::Unit::Chunk {
             continue;
         }
-        let values: Vec<Option<f64>> = series
+        // (median, partial): a partial run was cut short, its median is a lower bound.
+        let values: Vec<Option<(f64, bool)>> = series
             .iter()
             .map(|(name, _, _)| {
-                per_runtime
-                    .get(*name)
-                    .and_then(|w| w.get(*workload))
-                    .and_then(|e| e.get("median"))
-                    .and_then(Value::as_f64)
+                let e = per_runtime.get(*name).and_then(|w| w.get(*workload))?;
+                let median = e.get("median").and_then(Value::as_f64)?;
+                Some((median, e.get("partial").and_then(Value::as_bool).unwrap_or(false)))
             })
             .collect();
         if values.iter().any(Option::is_some) {
@@ -63,13 +62,26 @@ pub fn render(results: &Value) -> Result<String, String> {
     }
     // Log scale from 1 ns (values below are drawn as 1 ns: "about zero") to the next power
     // of ten above the largest median.
-    let max = groups.iter().flat_map(|(_, v)| v.iter().flatten()).fold(1.0f64, |m, &x| m.max(x));
+    let max = groups.iter().flat_map(|(_, v)| v.iter().flatten()).fold(1.0f64, |m, &(x, _)| m.max(x));
     let decades = max.log10().ceil().max(1.0);
     let x_of = |ns: f64| LABEL_W + PLOT_W * (ns.max(1.0).log10() / decades);
 
     let group_h = BAR_H * series.len() as f64 + GROUP_GAP;
-    let height = TOP + group_h * groups.len() as f64 + 40.0;
     let width = LABEL_W + PLOT_W + VALUE_W;
+    // The legend: as many entries per row as fit, rows of 14 px from y = 26.
+    let mut legend = Vec::new();
+    let (mut lx, mut ly) = (LABEL_W, 26.0);
+    for (_, label, colour) in &series {
+        let w = 28.0 + 6.5 * label.len() as f64;
+        if lx > LABEL_W && lx + w > width {
+            lx = LABEL_W;
+            ly += 14.0;
+        }
+        legend.push((lx, ly, *label, *colour));
+        lx += w;
+    }
+    let top = TOP + (ly - 26.0);
+    let height = top + group_h * groups.len() as f64 + 40.0;
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -82,15 +94,12 @@ pub fn render(results: &Value) -> Result<String, String> {
         r#"<text x="{LABEL_W}" y="16" font-size="13" font-weight="bold">{}</text>"#,
         escape(title)
     );
-    // Legend.
-    let mut lx = LABEL_W;
-    for (_, label, colour) in &series {
-        let _ = writeln!(s, r#"<rect x="{lx}" y="26" width="10" height="10" fill="{colour}"/>"#);
-        let _ = writeln!(s, r#"<text x="{}" y="35">{}</text>"#, lx + 14.0, escape(label));
-        lx += 28.0 + 6.5 * label.len() as f64;
+    for (lx, ly, label, colour) in legend {
+        let _ = writeln!(s, r#"<rect x="{lx}" y="{ly}" width="10" height="10" fill="{colour}"/>"#);
+        let _ = writeln!(s, r#"<text x="{}" y="{}">{}</text>"#, lx + 14.0, ly + 9.0, escape(label));
     }
     // Grid: one line per decade.
-    let bottom = TOP + group_h * groups.len() as f64;
+    let bottom = top + group_h * groups.len() as f64;
     for d in 0..=decades as u32 {
         let ns = 10f64.powi(d as i32);
         let x = x_of(ns);
@@ -108,7 +117,7 @@ pub fn render(results: &Value) -> Result<String, String> {
     }
     // Bars.
     for (g, (label, values)) in groups.iter().enumerate() {
-        let y0 = TOP + group_h * g as f64;
+        let y0 = top + group_h * g as f64;
         let label = label.replace('`', "");
         let mid = y0 + BAR_H * series.len() as f64 / 2.0 + 4.0;
         let _ = writeln!(
@@ -118,7 +127,12 @@ pub fn render(results: &Value) -> Result<String, String> {
             escape(&label)
         );
         for (k, ((_, label, colour), value)) in series.iter().zip(values).enumerate() {
-            let Some(ns) = value else { continue };
+            let Some((ns, partial)) = value else { continue };
+            let shown = match (*ns < 1.0, *partial) {
+                (true, _) => "≈0".to_string(),
+                (false, true) => format!("≥{}", crate::run::fmt_ns(*ns)),
+                (false, false) => crate::run::fmt_ns(*ns),
+            };
             let y = y0 + BAR_H * k as f64;
             let w = (x_of(*ns) - LABEL_W).max(1.0);
             let _ = writeln!(
@@ -126,14 +140,14 @@ pub fn render(results: &Value) -> Result<String, String> {
                 r#"<rect x="{LABEL_W}" y="{y:.1}" width="{w:.1}" height="{:.1}" fill="{colour}"><title>{}: {}</title></rect>"#,
                 BAR_H - 1.0,
                 escape(label),
-                crate::run::fmt_ns(*ns)
+                shown
             );
             let _ = writeln!(
                 s,
                 r##"<text x="{:.1}" y="{:.1}" font-size="8" fill="#333333">{}</text>"##,
                 LABEL_W + w + 3.0,
                 y + BAR_H - 2.0,
-                crate::run::fmt_ns(*ns)
+                escape(&shown)
             );
         }
     }
@@ -222,6 +236,31 @@ mod tests {
         assert!(native < wasibox && wasibox < wasi);
         // Log scale: 39,384 is 254x of 155 but its bar is far less than 254x as long.
         assert!(wasi / native < 3.0);
+    }
+
+    #[test]
+    fn lower_bounds_and_zeros_are_marked() {
+        let v = json!({"results": {
+            "native": {"clock_time_get": {"median": 0.2}},
+            "wasmtime-wasi": {"clock_time_get": {"median": 3000000.0, "partial": true}}
+        }});
+        let svg = render(&v).unwrap();
+        assert!(svg.contains("<title>native: ≈0</title>"), "{svg}");
+        assert!(svg.contains("<title>wasmtime-wasi: ≥3,000,000</title>"), "{svg}");
+    }
+
+    #[test]
+    fn the_legend_wraps_inside_the_picture() {
+        let mut results = serde_json::Map::new();
+        for (name, _, _) in SERIES {
+            results.insert(name.to_string(), json!({"clock_time_get": {"median": 10.0}}));
+        }
+        let svg = render(&json!({ "results": results })).unwrap();
+        let width: f64 = LABEL_W + PLOT_W + VALUE_W;
+        for line in svg.lines().filter(|l| l.starts_with("<text x=")) {
+            let x: f64 = line["<text x=\"".len()..].split('"').next().unwrap().parse().unwrap();
+            assert!(x < width - 40.0, "text starts too far right: {line}");
+        }
     }
 
     #[test]
