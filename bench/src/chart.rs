@@ -23,6 +23,9 @@ const SERIES: &[(&str, &str, &str)] = &[
     ("node", "node:wasi", "#2ca02c"),
 ];
 
+/// One bar: the median in ns, and whether the run was cut short (a lower bound).
+type Bar = (f64, bool);
+
 const BAR_H: f64 = 9.0;
 const GROUP_GAP: f64 = 10.0;
 const LABEL_W: f64 = 300.0;
@@ -39,13 +42,13 @@ pub fn render(results: &Value) -> Result<String, String> {
         return Err("none of the charted runtimes is in the results".into());
     }
     // One group per workload measured per call or per entry, in the report's order.
-    let mut groups: Vec<(&str, Vec<Option<(f64, bool)>>)> = Vec::new();
+    let mut groups: Vec<(&str, Vec<Option<Bar>>)> = Vec::new();
     for (workload, label, unit) in crate::run::WORKLOADS {
         if *unit == crate::run::Unit::Chunk {
             continue;
         }
         // (median, partial): a partial run was cut short, its median is a lower bound.
-        let values: Vec<Option<(f64, bool)>> = series
+        let values: Vec<Option<Bar>> = series
             .iter()
             .map(|(name, _, _)| {
                 let e = per_runtime.get(*name).and_then(|w| w.get(*workload))?;
